@@ -1,0 +1,1 @@
+"""Diwan: an open-source e-government platform for Iraq."""

@@ -1,0 +1,40 @@
+"""Staff session limits: idle timeout (15 min), absolute lifetime (8 h), and "sign out everywhere"."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+SESSION_STARTED = "diwan_started_at"
+SESSION_SEEN = "diwan_seen_at"
+SESSION_EPOCH = "diwan_epoch"
+
+
+class StaffSessionMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            session = request.session
+            now = int(time.time())
+            expired = session.get(SESSION_EPOCH, 0) != getattr(user, "session_epoch", 0)
+            if getattr(user, "kind", None) == "staff":
+                started = session.get(SESSION_STARTED, now)
+                seen = session.get(SESSION_SEEN, now)
+                expired = expired or now - seen > settings.DIWAN_STAFF_IDLE_SECONDS
+                expired = expired or now - started > settings.DIWAN_STAFF_ABSOLUTE_SECONDS
+                if not expired:
+                    session.setdefault(SESSION_STARTED, now)
+                    # Write at most once a minute so every request does not save the session.
+                    if now - seen >= 60 or SESSION_SEEN not in session:
+                        session[SESSION_SEEN] = now
+            if expired:
+                logout(request)
+                request.session_expired = True  # type: ignore[attr-defined]
+        return self.get_response(request)

@@ -1,0 +1,10 @@
+"""Staff sign-in: username + password, then TOTP."""
+
+from django.urls import path
+
+from diwan.backoffice import signin_views
+
+urlpatterns = [
+    path("staff/sign-in/", signin_views.sign_in, name="staff-sign-in"),
+    path("staff/verify/", signin_views.verify_mfa, name="staff-mfa"),
+]

@@ -1,0 +1,22 @@
+"""Audit event types for accounts (ARCHITECTURE §5.5): `area.subject.verb`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AccountEvent(StrEnum):
+    # Event names, not secrets: ruff S105 reads "PASSWORD" in a constant name as a hard-coded password.
+    # Staff (diwan.accounts.actions.staff)
+    STAFF_CREATED = "accounts.staff.created"
+    STAFF_SIGNED_IN = "accounts.staff.signed_in"
+    STAFF_SIGN_IN_FAILED = "accounts.staff.sign_in_failed"
+    STAFF_LOCKED = "accounts.staff.locked"
+    STAFF_SIGNED_OUT = "accounts.staff.signed_out"
+    STAFF_SIGNED_OUT_EVERYWHERE = "accounts.staff.signed_out_everywhere"
+    STAFF_PASSWORD_CHANGED = "accounts.staff.password_changed"  # noqa: S105
+    STAFF_PASSWORD_UPGRADED = "accounts.staff.password_rehashed"  # noqa: S105
+    MFA_ENROLMENT_STARTED = "accounts.mfa.enrolment_started"
+    MFA_ENROLLED = "accounts.mfa.enrolled"
+    MFA_RESET = "accounts.mfa.reset"
+    MFA_FAILED = "accounts.mfa.failed"

@@ -329,7 +329,9 @@ def delegation_create(
             _("A delegation lasts at most %(days)d days.") % {"days": MAX_DELEGATION.days}, field="valid_to"
         )
     with transaction.atomic():
-        holds = Membership.objects.filter(membership_valid_at(valid_from), user=delegator, position=position)
+        holds = Membership.objects.filter(
+            membership_valid_at(max(valid_from, now)), user=delegator, position=position
+        )
         if not holds.exists():
             raise ValidationFailed(
                 _("The person delegating must hold this position when the delegation starts."),

@@ -1,0 +1,83 @@
+"""The byte formats of the audit chain and checkpoints. Changing anything here breaks every existing chain:
+add a new version instead (docs/audit.md, "Formats")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+BODY_VERSION = 1
+GENESIS = bytes(32)  # prev_hash of the event with seq 1
+CHECKPOINT_ORIGIN = "diwan.audit/v1"
+
+
+def canonical_json(value: Any) -> bytes:
+    """Sorted keys, no spaces, ASCII only (non-ASCII as \\uXXXX), no NaN: one byte string per value."""
+    return json.dumps(
+        value,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
+        allow_nan=False,
+        cls=DjangoJSONEncoder,
+    ).encode("ascii")
+
+
+def normalise(value: Mapping[str, Any]) -> dict[str, Any]:
+    """Plain JSON types in canonical key order, so the JSON column and `body` say the same thing."""
+    result: dict[str, Any] = json.loads(canonical_json(dict(value)))
+    return result
+
+
+def format_time(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def canonical_body(
+    *,
+    occurred_at: dt.datetime,
+    event_type: str,
+    actor_id: int | None,
+    actor_label: str,
+    acting_for: str,
+    office_id: int | None,
+    ip: str | None,
+    user_agent: str,
+    request_id: str,
+    objects: Mapping[str, Any],
+    data_subject_id: int | None,
+    purpose: str,
+    details: Mapping[str, Any],
+) -> bytes:
+    return canonical_json(
+        {
+            "v": BODY_VERSION,
+            "occurred_at": format_time(occurred_at),
+            "event_type": event_type,
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "acting_for": acting_for,
+            "office_id": office_id,
+            "ip": ip,
+            "user_agent": user_agent,
+            "request_id": request_id,
+            "objects": dict(objects),
+            "data_subject_id": data_subject_id,
+            "purpose": purpose,
+            "details": dict(details),
+        }
+    )
+
+
+def chain_hash(prev_hash: bytes, seq: int, body: bytes) -> bytes:
+    return hashlib.sha256(prev_hash + seq.to_bytes(8, "big") + body).digest()
+
+
+def checkpoint_message(*, size: int, root: bytes, created_at: dt.datetime) -> bytes:
+    """What the platform key signs: a small text note (origin, tree size, root in hex, UTC time)."""
+    return f"{CHECKPOINT_ORIGIN}\n{size}\n{root.hex()}\n{format_time(created_at)}\n".encode("ascii")

@@ -1,13 +1,19 @@
-"""Staff session limits: idle timeout (15 min), absolute lifetime (8 h), and "sign out everywhere"."""
+"""Staff session limits: idle timeout (15 min), absolute lifetime (8 h), and "sign out everywhere".
+
+The staff sign-in (diwan.backoffice.signin_views) stores SESSION_STARTED, SESSION_SEEN and SESSION_EPOCH
+when the session is created; a session whose epoch is older than the user's (after "sign out everywhere"
+or a password change) is signed out on its next request.
+"""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+
+from diwan.core import clock
 
 SESSION_STARTED = "diwan_started_at"
 SESSION_SEEN = "diwan_seen_at"
@@ -22,7 +28,7 @@ class StaffSessionMiddleware:
         user = request.user
         if user.is_authenticated:
             session = request.session
-            now = int(time.time())
+            now = int(clock.now().timestamp())  # the one clock, so tests can move it
             expired = session.get(SESSION_EPOCH, 0) != getattr(user, "session_epoch", 0)
             if getattr(user, "kind", None) == "staff":
                 started = session.get(SESSION_STARTED, now)

@@ -197,3 +197,244 @@ def _register_failure(user: User, *, factor: str, details: dict[str, Any] | None
                 details={"minutes": LOCKOUT_MINUTES, "factor": factor},
             )
     return locked
+
+
+def _reset_failures(user: User) -> None:
+    if user.failed_logins or user.locked_until:
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+        user.failed_logins = 0
+        user.locked_until = None
+
+
+# --- sign-in ------------------------------------------------------------------------------------------
+
+# Per-IP throttle (shared cache, so every worker process sees it): at most IP_MAX_FAILURES failed
+# password or code attempts from one address per IP_WINDOW_SECONDS, whatever the usernames.
+IP_MAX_FAILURES = 30
+IP_WINDOW_SECONDS = 15 * 60
+_WRONG_CREDENTIALS = _("The username or password is not right.")
+
+
+def _ip_key(ip: str | None) -> str:
+    return f"diwan:staff-sign-in:ip:{ip or 'unknown'}"
+
+
+def _refuse_if_ip_throttled(ip: str | None) -> None:
+    from django.core.cache import cache
+
+    if int(cache.get(_ip_key(ip), 0)) >= IP_MAX_FAILURES:
+        raise RateLimited(
+            _("Too many failed sign-in attempts from this network. Wait %(minutes)d minutes and try again.")
+            % {"minutes": IP_WINDOW_SECONDS // 60},
+            code="ip_throttled",
+        )
+
+
+def _count_ip_failure(ip: str | None) -> None:
+    from django.core.cache import cache
+
+    key = _ip_key(ip)
+    if not cache.add(key, 1, IP_WINDOW_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, IP_WINDOW_SECONDS)
+
+
+def staff_check_password(*, username: str, password: str, ip: str | None = None) -> User:
+    """First sign-in step. Returns the staff user if the password is right and the account is usable;
+    raises ValidationFailed (one message for unknown user and wrong password) or RateLimited.
+
+    A correct password whose hash uses other parameters (Django's default Argon2, PBKDF2) is re-hashed
+    with the OWASP Argon2id parameters. Failures count towards the account lockout; the failure counter
+    is only cleared when the second factor succeeds too, so the password step cannot reset it.
+    """
+    _refuse_if_ip_throttled(ip)
+    username = username.strip()
+    user = User.objects.filter(username__iexact=username, kind=UserKind.STAFF).first() if username else None
+    if user is None or not user.is_active:
+        # The same Argon2 work as a real check, so response time does not reveal which usernames exist.
+        User().set_password(password)
+        _count_ip_failure(ip)
+        with transaction.atomic():
+            record_event(
+                event_type=AccountEvent.STAFF_SIGN_IN_FAILED,
+                details={"factor": "password", "reason": "unknown_or_inactive", "username": username[:150]},
+            )
+        raise ValidationFailed(_WRONG_CREDENTIALS, code="wrong_credentials")
+    _refuse_if_locked(user)
+    old_hash = user.password
+    if not user.check_password(password):  # re-hashes and saves on success when parameters changed
+        _count_ip_failure(ip)
+        locked = _register_failure(user, factor="password")
+        if locked:
+            _refuse_if_locked(user)
+        raise ValidationFailed(_WRONG_CREDENTIALS, code="wrong_credentials")
+    if user.password != old_hash:
+        with transaction.atomic():
+            record_event(
+                event_type=AccountEvent.STAFF_PASSWORD_UPGRADED,
+                actor=user,
+                objects={"user": user.pk},
+                details={"from": old_hash.split("$", 1)[0], "to": user.password.split("$", 1)[0]},
+            )
+    return user
+
+
+def has_confirmed_totp(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+def staff_check_totp(*, user: User, code: str, ip: str | None = None) -> TOTPDevice:
+    """Second sign-in step: a code from the confirmed authenticator. Each time step is accepted once
+    (replay refused, also between two concurrent requests); wrong codes count towards the lockout."""
+    _refuse_if_ip_throttled(ip)
+    _refuse_if_locked(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    if device is None:
+        raise ValidationFailed(_("Set up your authenticator app first."), field="code", code="no_device")
+    step = mfa.matching_step(device.secret, code, last_used_step=device.last_used_step)
+    claimed = (
+        step is not None
+        and TOTPDevice.objects.filter(pk=device.pk, last_used_step__lt=step).update(last_used_step=step) == 1
+    )
+    if not claimed:
+        _count_ip_failure(ip)
+        locked = _register_failure(user, factor="totp")
+        if locked:
+            _refuse_if_locked(user)
+        raise ValidationFailed(
+            _("That code is not right or was already used. Enter the 6-digit code your app shows now."),
+            field="code",
+        )
+    assert step is not None
+    device.last_used_step = step
+    staff_sign_in_complete(user=user, method="totp")
+    return device
+
+
+def staff_sign_in_complete(*, user: User, method: str) -> None:
+    """Both factors passed: clear the failure counter and record the sign-in."""
+    with transaction.atomic():
+        _reset_failures(user)
+        User.objects.filter(pk=user.pk).update(last_login=clock.now())
+        record_event(
+            event_type=AccountEvent.STAFF_SIGNED_IN,
+            actor=user,
+            objects={"user": user.pk},
+            details={"second_factor": method},
+        )
+
+
+def staff_unlock(*, actor: User, user: User) -> None:
+    """An administrator lifts a lockout before it runs out."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+        record_event(
+            event_type=AccountEvent.STAFF_UNLOCKED, actor=actor, objects={"user": user.pk}, details={}
+        )
+
+
+# --- security settings --------------------------------------------------------------------------------
+
+
+def staff_password_change(*, actor: User, user: User, current_password: str, new_password: str) -> User:
+    """Change a password after re-checking the current one. Other sessions end (the epoch moves on);
+    the caller keeps its own session by storing the new epoch."""
+    _refuse_if_locked(user)
+    if not user.check_password(current_password):
+        _register_failure(user, factor="password_change")
+        raise ValidationFailed(
+            _("Your current password is not right."), field="current_password", code="wrong_password"
+        )
+    if new_password == current_password:
+        raise ValidationFailed(
+            _("Choose a password you have not used here before."), field="new_password", code="same"
+        )
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationFailed(" ".join(str(m) for m in exc.messages), field="new_password") from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.password_changed_at = clock.now()
+        user.session_epoch += 1
+        user.save(update_fields=["password", "password_changed_at", "session_epoch"])
+        record_event(
+            event_type=AccountEvent.STAFF_PASSWORD_CHANGED,
+            actor=actor,
+            objects={"user": user.pk},
+            details={"other_sessions_ended": True},
+        )
+    return user
+
+
+def staff_sign_out_everywhere(*, actor: User, user: User) -> int:
+    """End every session of `user` (each dies on its next request, see accounts.middleware).
+    Returns the new session epoch."""
+    from django.db.models import F
+
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+        user.refresh_from_db(fields=["session_epoch"])
+        record_event(
+            event_type=AccountEvent.STAFF_SIGNED_OUT_EVERYWHERE,
+            actor=actor,
+            objects={"user": user.pk},
+            details={"session_epoch": user.session_epoch},
+        )
+    return user.session_epoch
+
+
+def totp_replace(*, actor: User, user: User, secret: str, code: str) -> TOTPDevice:
+    """Move a signed-in staff member to a new authenticator: the old one keeps working until a code from
+    the new secret proves the new app is set up; then the new device replaces it, confirmed."""
+    _refuse_if_locked(user)
+    try:
+        secret = mfa.normalise_secret(secret)
+    except ValueError as exc:
+        raise ValidationFailed(_("This is not a valid authenticator secret."), field="code") from exc
+    step = mfa.matching_step(secret, code, last_used_step=0)
+    if step is None:
+        _register_failure(user, factor="totp_enrolment")
+        raise ValidationFailed(
+            _("That code is not right. Enter the 6-digit code your app shows now."), field="code"
+        )
+    with transaction.atomic():
+        replaced = TOTPDevice.objects.filter(user=user).delete()[0] > 0
+        device = TOTPDevice.objects.create(
+            user=user, secret=secret, confirmed_at=clock.now(), last_used_step=step
+        )
+        record_event(
+            event_type=AccountEvent.MFA_RESET if replaced else AccountEvent.MFA_ENROLLED,
+            actor=actor,
+            objects={"user": user.pk, "totp_device": device.pk},
+            details={"by": "self" if actor.pk == user.pk else "administrator"},
+        )
+    return device
+
+
+def totp_reset(*, actor: User, user: User) -> None:
+    """An administrator removes a lost authenticator: the person enrols a new one at next sign-in, and
+    their current sessions end."""
+    from django.db.models import F
+
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+        record_event(
+            event_type=AccountEvent.MFA_RESET,
+            actor=actor,
+            objects={"user": user.pk},
+            details={"by": "administrator", "device_removed": True},
+        )
+
+
+def staff_reauthenticate(*, user: User, password: str) -> None:
+    """Re-check the password before a sensitive change; a wrong one counts towards the lockout."""
+    _refuse_if_locked(user)
+    if not user.check_password(password):
+        _register_failure(user, factor="password_reauthentication")
+        raise ValidationFailed(
+            _("Your current password is not right."), field="current_password", code="wrong_password"
+        )

@@ -12,6 +12,8 @@ class AccountEvent(StrEnum):
     STAFF_SIGNED_IN = "accounts.staff.signed_in"
     STAFF_SIGN_IN_FAILED = "accounts.staff.sign_in_failed"
     STAFF_LOCKED = "accounts.staff.locked"
+    STAFF_UNLOCKED = "accounts.staff.unlocked"
+    STAFF_CHANGED_IN_ADMIN = "accounts.staff.changed_in_admin"
     STAFF_SIGNED_OUT = "accounts.staff.signed_out"
     STAFF_SIGNED_OUT_EVERYWHERE = "accounts.staff.signed_out_everywhere"
     STAFF_PASSWORD_CHANGED = "accounts.staff.password_changed"  # noqa: S105

@@ -7,7 +7,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from diwan.audit.actions import DEFAULT_SEAL_BATCH, checkpoint_create, events_seal, events_seal_all
 from diwan.audit.verify import verify_log
@@ -55,7 +55,8 @@ class Command(BaseCommand):
         polls = 0
         try:
             while True:
-                close_old_connections()
+                if not connection.in_atomic_block:
+                    close_old_connections()  # drop a broken connection (database restart) between polls
                 while events_seal(limit=batch) == batch:
                     pass  # a full batch: more is waiting, go on without sleeping
                 if every > 0 and time.monotonic() >= next_checkpoint:

@@ -1,0 +1,161 @@
+"""`diwan audit verify` names the first bad event for each kind of tampering (triggers dropped first,
+as an attacker with database rights would)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from diwan.audit.actions import checkpoint_create
+from diwan.audit.chain import chain_hash
+from diwan.audit.models import Event
+from diwan.audit.verify import verify_log
+from tests.audit.conftest import triggers_disabled
+
+pytestmark = pytest.mark.django_db
+
+
+def _sql(sql: str, params: list[Any] | None = None) -> None:
+    with triggers_disabled(), connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+
+
+def _first_bad(kind: str, seq: int) -> str:
+    report = verify_log()
+    assert not report.ok
+    first = report.first_bad
+    assert first is not None
+    assert (first.kind, first.seq) == (kind, seq), report.problems
+    with pytest.raises(CommandError, match=f"first bad event: seq {seq}\\b"):
+        call_command("audit", "verify")
+    return first.message
+
+
+def test_an_intact_log_verifies(
+    make_events: Callable[..., list[Event]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_events(7)
+    checkpoint_create()
+    make_events(5)
+    checkpoint_create()
+    make_events(2, seal=False)  # unsealed events are not yet in the chain
+    report = verify_log(fetch=3)
+    assert report.ok, report.problems
+    assert (report.events, report.checkpoints) == (12, 2)
+    call_command("audit", "verify")
+    assert "OK: 12 events, 2 checkpoints" in capsys.readouterr().out
+
+
+def test_modified_column(make_events: Callable[..., list[Event]]) -> None:
+    make_events(5)
+    _sql("UPDATE audit_event SET purpose = 'something else' WHERE seq = 3")
+    assert "differ from its sealed record" in _first_bad("modified", 3)
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("details", '{"i": 99}'),
+        ("objects_ref", '{"case": 1}'),
+        ("actor_id", 5),
+        ("data_subject_id", 1),
+        ("ip", "10.9.9.9"),
+        ("event_type", "tests.thing.read"),
+        ("occurred_at", "2020-01-01 00:00:00+00:00"),
+    ],
+)
+def test_every_readable_column_is_checked(
+    make_events: Callable[..., list[Event]], column: str, value: object
+) -> None:
+    make_events(4)
+    _sql(f"UPDATE audit_event SET {column} = %s WHERE seq = 2", [value])  # noqa: S608 (fixed test column names)
+    _first_bad("modified", 2)
+
+
+def test_modified_body(make_events: Callable[..., list[Event]]) -> None:
+    make_events(5)
+    body = bytes(Event.objects.get(seq=4).body).replace(b"testing", b"tested!")
+    _sql("UPDATE audit_event SET body = %s WHERE seq = 4", [body])
+    assert "does not match its hash" in _first_bad("modified", 4)
+
+
+def test_deleted_event(make_events: Callable[..., list[Event]]) -> None:
+    make_events(5)
+    _sql("DELETE FROM audit_event WHERE seq = 2")
+    assert "seq 2 is missing" in _first_bad("deleted", 2)
+
+
+def test_truncation_after_a_checkpoint(make_events: Callable[..., list[Event]]) -> None:
+    make_events(6)
+    checkpoint_create()
+    _sql("DELETE FROM audit_event WHERE seq >= 5")
+    assert "checkpoint 6" in _first_bad("truncated", 5)
+
+
+def test_reordered_events(make_events: Callable[..., list[Event]]) -> None:
+    make_events(5)
+    _sql("UPDATE audit_event SET seq = 100 WHERE seq = 2")
+    _sql("UPDATE audit_event SET seq = 2 WHERE seq = 4")
+    _sql("UPDATE audit_event SET seq = 4 WHERE seq = 100")
+    assert "reordered" in _first_bad("reordered", 2)
+
+
+def test_fork(make_events: Callable[..., list[Event]]) -> None:
+    make_events(4)
+    forked = make_events(1, seal=False)[0]
+    # A second successor of event 2, correctly hashed: only the one-successor index would stop it.
+    prev = bytes(Event.objects.get(seq=2).hash)
+    digest = chain_hash(prev, 5, bytes(forked.body))
+    _sql("DROP INDEX audit_event_one_successor")
+    _sql(
+        "UPDATE audit_event SET seq = 5, prev_hash = %s, hash = %s, sealed_at = occurred_at WHERE id = %s",
+        [prev, digest, forked.pk],
+    )
+    assert "fork" in _first_bad("fork", 5)
+
+
+def test_the_database_refuses_a_fork(make_events: Callable[..., list[Event]]) -> None:
+    from django.db import DatabaseError, transaction
+
+    make_events(3)
+    forked = make_events(1, seal=False)[0]
+    prev = bytes(Event.objects.get(seq=1).hash)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_event SET seq = 4, prev_hash = %s, hash = %s, sealed_at = occurred_at "
+            "WHERE id = %s",
+            [prev, chain_hash(prev, 4, bytes(forked.body)), forked.pk],
+        )
+
+
+def test_tampered_checkpoint(make_events: Callable[..., list[Event]]) -> None:
+    make_events(4)
+    checkpoint_create()
+    _sql("UPDATE audit_checkpoint SET root_hash = %s", [bytes(32)])
+    report = verify_log()
+    assert [p.message for p in report.problems] == [
+        "checkpoint 4: bad signature",
+        "checkpoint 4: root does not match the events",
+    ]
+
+
+def test_forged_checkpoint_signed_correctly_but_wrong_root(
+    make_events: Callable[..., list[Event]],
+) -> None:
+    make_events(4)
+    checkpoint = checkpoint_create()
+    assert checkpoint is not None
+    # Rewrite event 4 and re-hash it: the chain is self-consistent again, but the signed root is not.
+    event = Event.objects.get(seq=4)
+    body = bytes(event.body).replace(b"testing", b"tested!")
+    _sql(
+        "UPDATE audit_event SET body = %s, purpose = 'tested!', hash = %s WHERE seq = 4",
+        [body, chain_hash(bytes(event.prev_hash), 4, body)],
+    )
+    report = verify_log()
+    assert [p.message for p in report.problems] == ["checkpoint 4: root does not match the events"]

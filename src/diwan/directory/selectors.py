@@ -4,7 +4,7 @@ actor may not administer (no existence oracle)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -138,11 +138,12 @@ def access_delegation_for(actor: Any, delegation_id: int) -> Delegation:
 class OfficeNode:
     office: Office
     depth: int
+    children: list[OfficeNode] = field(default_factory=list)
 
 
 def office_tree(agency: Agency) -> list[OfficeNode]:
-    """The agency's offices depth-first (parents before children), each with its positions, their
-    current memberships and current delegations prefetched (a fixed number of queries)."""
+    """The agency's root offices with their sub-offices as children, each with its positions, their
+    current and future memberships and delegations prefetched (a fixed number of queries)."""
     now = clock.now()
     offices = list(
         Office.objects.filter(agency=agency).prefetch_related(
@@ -170,15 +171,14 @@ def office_tree(agency: Agency) -> list[OfficeNode]:
     by_parent: dict[int | None, list[Office]] = {}
     for office in offices:
         by_parent.setdefault(office.parent_id, []).append(office)
-    flat: list[OfficeNode] = []
 
-    def walk(parent_id: int | None, depth: int) -> None:
-        for office in sorted(by_parent.get(parent_id, []), key=lambda o: o.code):
-            flat.append(OfficeNode(office=office, depth=depth))
-            walk(office.pk, depth + 1)
+    def build(parent_id: int | None, depth: int) -> list[OfficeNode]:
+        return [
+            OfficeNode(office=office, depth=depth, children=build(office.pk, depth + 1))
+            for office in sorted(by_parent.get(parent_id, []), key=lambda o: o.code)
+        ]
 
-    walk(None, 0)
-    return flat
+    return build(None, 0)
 
 
 # --- public reads ------------------------------------------------------------------------------------
@@ -203,3 +203,12 @@ def staff_user_by_username(username: str) -> Any:
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(username__iexact=username.strip(), kind="staff").first()
+
+
+def position_holders(position: Position) -> list[Any]:
+    """People holding the position now (by membership), for choosing who delegates."""
+    from django.contrib.auth import get_user_model
+
+    now = clock.now()
+    holding = Membership.objects.filter(membership_valid_at(now), position=position).values("user_id")
+    return list(get_user_model().objects.filter(pk__in=holding).order_by("username"))

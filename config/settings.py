@@ -68,6 +68,18 @@ EMAIL_PORT_VAR = declare("DIWAN_EMAIL_PORT", "25", "SMTP port for the smtp chann
 EMAIL_FROM = declare("DIWAN_EMAIL_FROM", "no-reply@diwan.example.iq", "From address of e-mails.")
 SMS_URL = declare("DIWAN_SMS_GATEWAY_URL", "", "HTTP SMS gateway endpoint for the http_sms channel.")
 SMS_TOKEN = declare("DIWAN_SMS_GATEWAY_TOKEN", "", "Bearer token for the HTTP SMS gateway.", secret=True)
+SMS_BODY = declare(
+    "DIWAN_SMS_GATEWAY_BODY",
+    "",
+    'JSON body template for the http_sms channel; {to}, {to_national}, {text}, {reference} are filled in '
+    '(default: {"to": "{to}", "text": "{text}", "reference": "{reference}"}).',
+)
+IDENTITY_PROVIDERS = declare(
+    "DIWAN_IDENTITY_PROVIDERS",
+    "phone_code,national_eid",
+    "Citizen identity providers switched on: phone_code (one-time code by SMS) and national_eid "
+    "(OpenID Connect, active once DIWAN_OIDC_ISSUER is set), or dotted paths to plugins.",
+)
 OIDC_ISSUER = declare(
     "DIWAN_OIDC_ISSUER", "", "National eID OpenID Connect issuer URL; empty disables eID sign-in."
 )
@@ -307,6 +319,8 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = read_str(EMAIL_FROM)
 DIWAN_SMS_GATEWAY_URL = read_str(SMS_URL)
 DIWAN_SMS_GATEWAY_TOKEN = read_str(SMS_TOKEN)
+DIWAN_SMS_GATEWAY_BODY = read_str(SMS_BODY)
+DIWAN_IDENTITY_PROVIDERS = read_list(IDENTITY_PROVIDERS)
 DIWAN_OIDC = {
     "issuer": read_str(OIDC_ISSUER),
     "client_id": read_str(OIDC_CLIENT_ID),

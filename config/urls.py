@@ -32,5 +32,6 @@ urlpatterns += i18n_patterns(
     path("account/", include((citizen_signin.urlpatterns + staff_signin.urlpatterns, "accounts"))),
     path("me/", include("diwan.portal.urls", namespace="portal")),
     path("office/", include("diwan.backoffice.urls", namespace="backoffice")),
+    path("demo/", include("diwan.public.demo_urls", namespace="demo")),  # DEMO_ONLY: refused in production
     prefix_default_language=True,
 )

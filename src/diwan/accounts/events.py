@@ -22,3 +22,13 @@ class AccountEvent(StrEnum):
     MFA_ENROLLED = "accounts.mfa.enrolled"
     MFA_RESET = "accounts.mfa.reset"
     MFA_FAILED = "accounts.mfa.failed"
+    # Citizens (diwan.accounts.actions.citizens)
+    CITIZEN_CODE_REQUESTED = "accounts.code.requested"
+    CITIZEN_CODE_REJECTED = "accounts.code.rejected"
+    CITIZEN_CODE_THROTTLED = "accounts.code.throttled"
+    CITIZEN_REGISTERED = "accounts.citizen.registered"
+    CITIZEN_REGISTRATION_REFUSED = "accounts.citizen.registration_refused"
+    CITIZEN_SIGNED_IN = "accounts.citizen.signed_in"
+    CITIZEN_SIGN_IN_FAILED = "accounts.citizen.sign_in_failed"
+    CITIZEN_SIGNED_OUT = "accounts.citizen.signed_out"
+    CITIZEN_EID_VERIFIED = "accounts.citizen.eid_verified"

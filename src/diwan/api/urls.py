@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from diwan.api import health
+from diwan.api import accounts, health
 
 api = NinjaAPI(
     title="Diwan API",
@@ -14,3 +14,4 @@ api = NinjaAPI(
     docs_url=None,  # no Swagger UI: it loads scripts from a CDN our CSP forbids; the document is enough
 )
 api.add_router("/health", health.router)
+api.add_router("/me", accounts.router)

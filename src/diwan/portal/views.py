@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
+from diwan.accounts.selectors import access_citizen_for, national_id_hint
+from diwan.accounts.validators import display_phone
 from diwan.core.access import CITIZEN, policy
 
 
 @policy(CITIZEN)
+@never_cache
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    account = access_citizen_for(request.user, request.user.pk)
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "account": account,
+            "phone": display_phone(account.phone or ""),
+            "national_id_hint": national_id_hint(account),
+        },
+    )

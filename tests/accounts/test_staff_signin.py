@@ -315,6 +315,10 @@ def test_no_staff_page_answers_before_mfa_over_http(client: Client, clock: FakeC
             assert response["Location"].startswith(VERIFY), url
         checked += 1
     assert checked >= 2
+    for url in ("/admin/", "/admin/accounts/user/", "/admin/accounts/user/1/change/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert "/account/staff/verify/" in response["Location"], url
 
 
 def test_no_staff_api_operation_admits_a_session_without_mfa(client: Client, clock: FakeClock) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import itertools
 from collections.abc import Callable
 from enum import StrEnum
@@ -66,7 +67,9 @@ def test_body_is_the_canonical_form_of_the_columns() -> None:
         data_subject_id=5,
         purpose="",
         details={"a": "كوردی", "z": 1},
+        salt=json.loads(bytes(event.body))["salt"],
     )
+    assert len(json.loads(bytes(event.body))["salt"]) == 32
     assert format_time(event.occurred_at).encode() in bytes(event.body)
     assert bytes(event.body).isascii()
 

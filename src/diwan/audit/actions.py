@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import secrets
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
@@ -73,6 +74,7 @@ def record_event(
     }
     body = canonical_body(
         **{("objects" if k == "objects_ref" else k): v for k, v in fields.items()},
+        salt=secrets.token_hex(16),
     )
     event = Event(**fields, body=body)
     # One INSERT is atomic on its own; no savepoint, so the caller's transaction pays one round trip.

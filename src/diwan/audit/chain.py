@@ -53,10 +53,14 @@ def canonical_body(
     data_subject_id: int | None,
     purpose: str,
     details: Mapping[str, Any],
+    salt: str,
 ) -> bytes:
+    """`salt` (random, only in the body) keeps a published event hash from being confirmed by guessing
+    the content of a low-entropy event."""
     return canonical_json(
         {
             "v": BODY_VERSION,
+            "salt": salt,
             "occurred_at": format_time(occurred_at),
             "event_type": event_type,
             "actor_id": actor_id,

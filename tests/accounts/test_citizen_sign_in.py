@@ -101,9 +101,12 @@ def test_code_is_hashed_six_digits_and_expires_in_five_minutes(client: Client) -
     request_code(client)
     issued = OneTimeCode.objects.get()
     code = latest_code("+9647701234567")
-    assert len(code) == 6 and code.isdigit()
+    assert len(code) == 6
+    assert code.isdigit()
     assert code not in issued.code_hash
-    assert dt.timedelta(minutes=4, seconds=50) < issued.expires_at - issued.created_at <= dt.timedelta(minutes=5)
+    assert (
+        dt.timedelta(minutes=4, seconds=50) < issued.expires_at - issued.created_at <= dt.timedelta(minutes=5)
+    )
     assert events("accounts.code.requested") == 1
 
 
@@ -119,7 +122,8 @@ def test_malformed_phone_is_refused_and_nothing_is_sent(client: Client) -> None:
     response = request_code(client, "0720 123 4567")
     assert response.status_code == 400
     page = response.content.decode()
-    assert "error-summary" in page and 'href="#id_phone"' in page
+    assert "error-summary" in page
+    assert 'href="#id_phone"' in page
     assert "Mobile numbers start with 073 to 079" in page
     assert OneTimeCode.objects.count() == 0
     assert Message.objects.count() == 0

@@ -81,7 +81,12 @@ def test_national_id_normalises_digits(typed: str) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "code"),
-    [("", "required"), ("12345678901", "length"), ("1234567890123", "length"), ("12345678901X", "characters")],
+    [
+        ("", "required"),
+        ("12345678901", "length"),
+        ("1234567890123", "length"),
+        ("12345678901X", "characters"),
+    ],
 )
 def test_malformed_national_ids_are_refused(typed: str, code: str) -> None:
     with pytest.raises(ValidationFailed) as refused:

@@ -78,6 +78,10 @@ class Policy:
         return False
 
     def refuse(self, request: HttpRequest) -> HttpResponse:
+        if self.kind == "demo":  # demo helpers do not exist in production: not found, not "sign in"
+            from django.http import Http404
+
+            raise Http404
         if not request.user.is_authenticated or (
             self.kind == "citizen"
             and not is_citizen(request.user)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import itertools
+import json
 from collections.abc import Callable
 from enum import StrEnum
 

@@ -4,8 +4,6 @@ Anyone can check a proof with the algorithms of RFC 9162 §2.1.3.2 / §2.1.4.2 (
 checkpoint signature with the Ed25519 public key returned here.
 """
 
-from __future__ import annotations
-
 import base64
 import datetime as dt
 from typing import Annotated, Any
@@ -17,7 +15,6 @@ from pydantic import Field
 
 from diwan.api.security import api_policy
 from diwan.audit import selectors
-from diwan.audit.models import Checkpoint
 from diwan.core import crypto
 from diwan.core.access import PUBLIC
 from diwan.core.errors import DiwanError
@@ -66,16 +63,6 @@ class ConsistencyQuery(Schema):
     second: Annotated[int, Field(ge=1)]
 
 
-def checkpoint_out(checkpoint: Checkpoint) -> dict[str, Any]:
-    return {
-        "size": checkpoint.size,
-        "root_hash": checkpoint.root_hex,
-        "created_at": checkpoint.created_at,
-        "signature": base64.b64encode(bytes(checkpoint.signature)).decode(),
-        "signed_note": checkpoint.signed_message().decode("ascii"),
-    }
-
-
 def _fail(error: DiwanError) -> HttpError:
     return HttpError(error.status, str(error.message))
 
@@ -86,7 +73,7 @@ def checkpoints(request: HttpRequest, limit: Annotated[int, Query(ge=1, le=100)]
     return {
         "algorithm": "Ed25519",
         "public_key": base64.b64encode(crypto.platform_public_key_bytes()).decode(),
-        "checkpoints": [checkpoint_out(c) for c in selectors.latest_checkpoints(limit)],
+        "checkpoints": [selectors.published(c) for c in selectors.latest_checkpoints(limit)],
     }
 
 

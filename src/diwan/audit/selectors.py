@@ -3,6 +3,7 @@ event browser (staff with the auditor or integrity officer role; the views enfor
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,17 @@ from diwan.core.errors import Conflict, NotFound, ValidationFailed
 
 def latest_checkpoints(limit: int = 20) -> list[Checkpoint]:
     return list(Checkpoint.objects.order_by("-size")[: max(1, min(limit, 100))])
+
+
+def published(checkpoint: Checkpoint) -> dict[str, Any]:
+    """What is published about a checkpoint: everything needed to check it, nothing else."""
+    return {
+        "size": checkpoint.size,
+        "root_hash": checkpoint.root_hex,
+        "created_at": checkpoint.created_at,
+        "signature": base64.b64encode(bytes(checkpoint.signature)).decode(),
+        "signed_note": checkpoint.signed_message().decode("ascii"),
+    }
 
 
 def checkpoint_of_size(size: int) -> Checkpoint:

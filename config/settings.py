@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "diwan.portal",
     "diwan.backoffice",
     "diwan.api",
+    "diwan.demo",  # `diwan demo-data` (refuses to run in production)
 ]
 
 MIDDLEWARE = [

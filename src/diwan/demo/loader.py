@@ -1,0 +1,244 @@
+"""Loads the demo organisation, staff and citizens through the actions, idempotently.
+
+Everything is keyed (agency code, office code, position role + title, username, phone), so a second run
+creates nothing. Demo passwords and TOTP secrets are derived from the username and are public: the
+command refuses to run when settings.DIWAN_DEMO_ALLOWED is false (production), and every demo person is
+flagged is_test_data.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from diwan.accounts import mfa
+from diwan.accounts.actions.staff import staff_create, totp_confirm, totp_enrol
+from diwan.accounts.models import TOTPDevice, User, UserKind
+from diwan.accounts.validators import normalise_phone
+from diwan.core import clock
+from diwan.directory import actions
+from diwan.directory.models import Agency, Membership, Office, Position
+from diwan.directory.selectors import membership_valid_at
+
+from . import content
+
+
+@dataclass
+class DemoAccount:
+    username: str
+    password: str
+    totp_secret: str
+    role: str
+    agency: str
+    office: str
+    name: str
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str) -> None:
+        self.created[what] = self.created.get(what, 0) + 1
+
+
+DEMO_WORDS = (
+    "tigris",
+    "euphrates",
+    "palm",
+    "lantern",
+    "saffron",
+    "minaret",
+    "caravan",
+    "orchard",
+    "river",
+    "cedar",
+    "falcon",
+    "jasmine",
+    "harbour",
+    "citadel",
+    "meadow",
+    "copper",
+)
+
+
+def demo_password(username: str) -> str:
+    """A public demo passphrase of four words (>= 15 characters), the same every run for a username."""
+    digest = hashlib.sha256(f"diwan-demo-password:{username}".encode()).digest()
+    return " ".join(["demo", *(DEMO_WORDS[b % len(DEMO_WORDS)] for b in digest[:4])])
+
+
+def demo_totp_secret(username: str) -> str:
+    digest = hashlib.sha256(f"diwan-demo-totp:{username}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode()
+
+
+def demo_accounts() -> list[DemoAccount]:
+    return [
+        DemoAccount(
+            username=spec.username,
+            password=demo_password(spec.username),
+            totp_secret=demo_totp_secret(spec.username),
+            role=spec.role,
+            agency=spec.agency,
+            office=spec.office,
+            name=spec.name_latin,
+        )
+        for spec in content.STAFF
+    ]
+
+
+def _text(text: content.Text) -> dict[str, str]:
+    ar, ckb, en = text
+    return {"ar": ar, "ckb": ckb, "en": en}
+
+
+def load_directory(report: LoadReport) -> None:
+    agencies = {a.code: a for a in Agency.objects.all()}
+    for spec in content.AGENCIES:
+        if spec.code not in agencies:
+            agencies[spec.code] = actions.agency_create(
+                actor=None,
+                code=spec.code,
+                name=_text(spec.name),
+                kind=spec.kind,
+                parent=agencies[spec.parent] if spec.parent else None,
+            )
+            report.count("agencies")
+    offices = {(o.agency.code, o.code): o for o in Office.objects.select_related("agency")}
+    for office_spec in content.OFFICES:
+        key = (office_spec.agency, office_spec.code)
+        if key not in offices:
+            offices[key] = actions.office_create(
+                actor=None,
+                agency=agencies[office_spec.agency],
+                code=office_spec.code,
+                name=_text(office_spec.name),
+                governorate=office_spec.governorate,
+                parent=offices[(office_spec.agency, office_spec.parent)] if office_spec.parent else None,
+            )
+            report.count("offices")
+
+
+def _position(office: Office, role: str, report: LoadReport) -> Position:
+    title = _text(content.POSITION_TITLES[role])
+    found = Position.objects.filter(office=office, role=role, title__en=title["en"]).first()
+    if found is None:
+        found = actions.position_create(actor=None, office=office, title=title, role=role)
+        report.count("positions")
+    return found
+
+
+def load_staff(report: LoadReport) -> None:
+    for spec in content.STAFF:
+        user = User.objects.filter(username=spec.username).first()
+        if user is None:
+            user = staff_create(
+                actor=None,
+                username=spec.username,
+                full_name_ar=spec.name_ar,
+                full_name_ckb=spec.name_ckb,
+                full_name_latin=spec.name_latin,
+                password=demo_password(spec.username),
+                is_test_data=True,
+            )
+            report.count("staff")
+        if not TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
+            secret = demo_totp_secret(spec.username)
+            totp_enrol(actor=None, user=user, secret=secret)
+            # Confirm with the previous step's code, so the code an app shows now still signs in.
+            totp_confirm(actor=None, user=user, code=mfa.code_at(secret, mfa.current_step() - 1))
+        office = Office.objects.select_related("agency").get(agency__code=spec.agency, code=spec.office)
+        position = _position(office, spec.role, report)
+        if not Membership.objects.filter(
+            membership_valid_at(clock.now()), user=user, position=position
+        ).exists():
+            actions.membership_grant(actor=None, user=user, position=position)
+            report.count("memberships")
+
+
+def synthetic_citizens() -> list[dict[str, str]]:
+    """The same people every run (seeded): names, governorate, 12-digit national ID and mobile number."""
+    rng = random.Random(content.CITIZEN_SEED)  # noqa: S311 - reproducible synthetic data, not secrets
+    people: list[dict[str, str]] = []
+    seen_ids: set[str] = set()
+    seen_phones: set[str] = set()
+
+    def unique(make: Callable[[], str], seen: set[str]) -> str:
+        while True:
+            value = make()
+            if value not in seen:
+                seen.add(value)
+                return value
+
+    federal = content.FEDERAL_GOVERNORATES
+    for index in range(content.ARAB_CITIZENS + content.KURDISH_CITIZENS):
+        if index < content.ARAB_CITIZENS:
+            first = rng.choice(content.ARAB_WOMEN if index % 2 else content.ARAB_MEN)
+            father, grandfather = rng.choice(content.ARAB_MEN), rng.choice(content.ARAB_MEN)
+            family = rng.choice(content.ARAB_FAMILIES)
+            name_ar = " ".join([first[0], father[0], grandfather[0], family[0]])
+            name_latin = " ".join([first[1], father[1], grandfather[1], family[1]])
+            name_ckb = ""
+            governorate = federal[index % len(federal)]
+        else:
+            k_first = rng.choice(content.KURDISH_WOMEN if index % 2 else content.KURDISH_MEN)
+            k_father, k_grandfather = rng.choice(content.KURDISH_FATHERS), rng.choice(content.KURDISH_MEN)
+            parts = [k_first, k_father, k_grandfather]
+            name_ar = " ".join(p[0] for p in parts)
+            name_ckb = " ".join(p[1] for p in parts)
+            name_latin = " ".join(p[2] for p in parts)
+            governorate = content.REGION_GOVERNORATES[index % len(content.REGION_GOVERNORATES)]
+        national_id = unique(lambda: str(rng.randint(1, 9)) + f"{rng.randrange(10**11):011d}", seen_ids)
+        phone = unique(
+            lambda: "+9647" + rng.choice(content.MOBILE_PREFIXES) + f"{rng.randrange(10**7):07d}", seen_phones
+        )
+        people.append(
+            {
+                "full_name_ar": name_ar,
+                "full_name_ckb": name_ckb,
+                "full_name_latin": name_latin,
+                "governorate": governorate,
+                "national_id": national_id,
+                "phone": normalise_phone(phone),
+            }
+        )
+    return people
+
+
+def load_citizens(report: LoadReport) -> None:
+    people = synthetic_citizens()
+    existing = set(
+        User.objects.filter(phone__in=[p["phone"] for p in people]).values_list("phone", flat=True)
+    )
+    for person in people:
+        if person["phone"] in existing:
+            continue
+        with transaction.atomic():
+            user = User(
+                kind=UserKind.CITIZEN,
+                phone=person["phone"],
+                full_name_ar=person["full_name_ar"],
+                full_name_ckb=person["full_name_ckb"],
+                full_name_latin=person["full_name_latin"],
+                governorate=person["governorate"],
+                is_test_data=True,
+            )
+            user.set_national_id(person["national_id"])
+            user.set_unusable_password()
+            user.save(force_insert=True)
+        report.count("citizens")
+
+
+def load_demo_data() -> LoadReport:
+    report = LoadReport()
+    with transaction.atomic():
+        load_directory(report)
+        load_staff(report)
+        load_citizens(report)
+    return report

@@ -161,7 +161,9 @@ def markdown(outcomes: list[ModuleOutcome], meta: dict[str, Any]) -> str:
         "",
         f"Run {meta['finished_at']} on {meta['machine']['cpus']} CPUs, Python {meta['machine']['python']}, "
         f"commit {meta['git_commit'] or 'unknown'}{' (uncommitted changes)' if meta['git_dirty'] else ''}; "
-        f"{meta['seconds']:.0f} s in all. Produced by `make bench`; see bench/README.md for what each "
+        f"{meta['seconds']:.0f} s in all; 1-minute load average {meta['load_average']['before']} before, "
+        f"{meta['load_average']['after']} after (other work on the machine skews absolute rates and tail "
+        "latency). Produced by `make bench`; see bench/README.md for what each "
         "figure means. MISS means the promise does not hold in this run.",
         "",
         line(HEADER),
@@ -179,6 +181,13 @@ def print_table(outcomes: list[ModuleOutcome]) -> None:
         print("  ".join(cell[:70].ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
         if index == 0:
             print("  ".join("-" * width for width in widths))
+
+
+def _load() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
 
 
 def _git(*args: str) -> str:
@@ -201,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     budget = float(os.environ.get("BENCH_BUDGET_SECONDS", "570"))
+    load_before = _load()
     started_at = dt.datetime.now(dt.UTC)
     started = time.monotonic()
     outcomes: list[ModuleOutcome] = []
@@ -220,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(time.monotonic() - started, 1),
         "git_commit": _git("rev-parse", "--short", "HEAD"),
         "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        # Other work on the machine skews absolute rates and tail latency (ratios hold better).
+        "load_average": {"before": load_before, "after": _load()},
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),

@@ -71,7 +71,7 @@ SMS_TOKEN = declare("DIWAN_SMS_GATEWAY_TOKEN", "", "Bearer token for the HTTP SM
 SMS_BODY = declare(
     "DIWAN_SMS_GATEWAY_BODY",
     "",
-    'JSON body template for the http_sms channel; {to}, {to_national}, {text}, {reference} are filled in '
+    "JSON body template for the http_sms channel; {to}, {to_national}, {text}, {reference} are filled in "
     '(default: {"to": "{to}", "text": "{text}", "reference": "{reference}"}).',
 )
 IDENTITY_PROVIDERS = declare(

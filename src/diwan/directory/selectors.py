@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from diwan.core import clock
 from diwan.core.errors import NotFound
-from diwan.directory.models import Agency, Delegation, Membership, Office, Position
+from diwan.directory.models import Agency, Delegation, Membership, Office, Position, SigningKey
 from diwan.directory.roles import Role
 
 
@@ -212,3 +212,7 @@ def position_holders(position: Position) -> list[Any]:
     now = clock.now()
     holding = Membership.objects.filter(membership_valid_at(now), position=position).values("user_id")
     return list(get_user_model().objects.filter(pk__in=holding).order_by("username"))
+
+
+def public_signing_keys(agency: Agency) -> QuerySet[SigningKey]:
+    return SigningKey.objects.filter(agency=agency).order_by("valid_from")

@@ -53,10 +53,10 @@ class Command(BaseCommand):
         line = "  ".join(f"{{:<{w}}}" for w in widths)
         self.stdout.write("")
         self.stdout.write("Demo staff accounts (public demo credentials; refused in production):")
-        self.stdout.write(line.format(*header))
+        self.stdout.write(line.format(*header).rstrip())
         self.stdout.write(line.format(*("-" * w for w in widths)))
         for row in rows:
-            self.stdout.write(line.format(*row))
+            self.stdout.write(line.format(*row).rstrip())
         self.stdout.write(
             "Sign in at /en/account/staff/sign-in/ with username and password, then the 6-digit code: "
             "add the TOTP secret to an authenticator app, or run `diwan demo-data --print-accounts` again "

@@ -251,7 +251,8 @@ def staff_check_password(*, username: str, password: str, ip: str | None = None)
     """
     _refuse_if_ip_throttled(ip)
     username = username.strip()
-    user = User.objects.filter(username__iexact=username, kind=UserKind.STAFF).first() if username else None
+    staff = User.objects.select_related("totp_device")  # the next page depends on the device
+    user = staff.filter(username__iexact=username, kind=UserKind.STAFF).first() if username else None
     if user is None or not user.is_active:
         # The same Argon2 work as a real check, so response time does not reveal which usernames exist.
         User().set_password(password)
@@ -282,22 +283,34 @@ def staff_check_password(*, username: str, password: str, ip: str | None = None)
 
 
 def has_confirmed_totp(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+    try:
+        device = user.totp_device  # loaded with the user by staff_check_password, else one query
+    except TOTPDevice.DoesNotExist:
+        return False
+    return device.confirmed_at is not None
 
 
 def staff_check_totp(*, user: User, code: str, ip: str | None = None) -> TOTPDevice:
     """Second sign-in step: a code from the confirmed authenticator. Each time step is accepted once
-    (replay refused, also between two concurrent requests); wrong codes count towards the lockout."""
-    _refuse_if_ip_throttled(ip)
+    (replay refused, also between two concurrent requests); wrong codes count towards the lockout and
+    the per-IP throttle (which is checked at the password step)."""
     _refuse_if_locked(user)
     device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
     if device is None:
         raise ValidationFailed(_("Set up your authenticator app first."), field="code", code="no_device")
     step = mfa.matching_step(device.secret, code, last_used_step=device.last_used_step)
-    claimed = (
-        step is not None
-        and TOTPDevice.objects.filter(pk=device.pk, last_used_step__lt=step).update(last_used_step=step) == 1
-    )
+    claimed = False
+    if step is not None:
+        # One transaction claims the time step (conditional UPDATE: of two concurrent requests with the
+        # same code only one matches) and records the sign-in.
+        with transaction.atomic():
+            claimed = (
+                TOTPDevice.objects.filter(pk=device.pk, last_used_step__lt=step).update(last_used_step=step)
+                == 1
+            )
+            if claimed:
+                device.last_used_step = step
+                staff_sign_in_complete(user=user, method="totp")
     if not claimed:
         _count_ip_failure(ip)
         locked = _register_failure(user, factor="totp")
@@ -307,17 +320,13 @@ def staff_check_totp(*, user: User, code: str, ip: str | None = None) -> TOTPDev
             _("That code is not right or was already used. Enter the 6-digit code your app shows now."),
             field="code",
         )
-    assert step is not None
-    device.last_used_step = step
-    staff_sign_in_complete(user=user, method="totp")
     return device
 
 
 def staff_sign_in_complete(*, user: User, method: str) -> None:
     """Both factors passed: clear the failure counter and record the sign-in."""
     with transaction.atomic():
-        _reset_failures(user)
-        User.objects.filter(pk=user.pk).update(last_login=clock.now())
+        _reset_failures(user)  # last_login was set by django.contrib.auth.login at the password step
         record_event(
             event_type=AccountEvent.STAFF_SIGNED_IN,
             actor=user,

@@ -1,0 +1,345 @@
+"""Audit log benchmarks, each against the machine's own limit measured side by side in the same run.
+
+1. Append on PostgreSQL: 8 writer processes, one event per transaction (`record_event` inside
+   `transaction.atomic()`, exactly what an action does), while the sealer runs as it does in production
+   (`events_seal` every 0.2 s, in its own process). Baseline: the same 8 processes doing bare one-row
+   INSERT transactions (raw SQL, same driver, same transaction handling) into a plain table. Rounds
+   alternate bare / audit so drift hits both. Promise: ratio >= 0.7, zero forks, every event sealed
+   within 2 s (seal lag = sealed_at - occurred_at, an upper bound on commit-to-seal time).
+2. Verification: `verify_log()` (chain + Merkle roots of the checkpoints + column check in SQL) over
+   the whole log, against a bare SHA-256 chain walk over the same bodies streamed from the same table
+   with the same cursor. Promise: ratio >= 0.8 and >= 250,000 events/s. The rate of a walk over bytes
+   already in memory is reported as well (extra), for reference.
+
+The benchmark creates and drops its own database `diwan_bench_audit` on 127.0.0.1 (user postgres, or
+BENCH_PG_URL=postgres://user@host:port). Without a server it reports the PostgreSQL part as skipped.
+Bounded: about 60-90 s. Run alone: `python -m bench.audit` (prints the results as JSON).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import secrets
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import BenchResult
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DB_NAME = "diwan_bench_audit"
+SERVER_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+WRITERS = 8
+ROUND_SECONDS = float(os.environ.get("BENCH_AUDIT_SECONDS", "5"))
+ROUNDS = 2
+VERIFY_EVENTS = int(os.environ.get("BENCH_AUDIT_VERIFY_EVENTS", "150000"))
+APPEND_TARGET = 0.7
+VERIFY_TARGET = 0.8
+VERIFY_ABSOLUTE = 250_000
+SEAL_LAG_TARGET = 2.0
+
+
+def _admin_connection() -> Any:
+    import psycopg
+
+    return psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True, connect_timeout=3)
+
+
+def _recreate_database() -> None:
+    with _admin_connection() as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DB_NAME}")
+
+
+def _drop_database() -> None:
+    with _admin_connection() as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+
+
+def _setup_django() -> None:
+    sys.path.insert(0, str(BASE_DIR / "src"))
+    os.environ["DATABASE_URL"] = f"{SERVER_URL}/{DB_NAME}"
+    os.environ["DIWAN_MODE"] = "test"  # DEBUG off (no query log), demo keys allowed
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_bare (id bigserial PRIMARY KEY, payload bytea NOT NULL)")
+    connection.close()
+
+
+def _writer(kind: str, start_at: float, stop_at: float, counts: Any, index: int) -> None:
+    from django.db import connection, transaction
+
+    from diwan.audit.actions import record_event
+    from diwan.audit.events import AuditEventType
+
+    payload = secrets.token_bytes(200)
+    done = 0
+    while time.monotonic() < start_at:
+        time.sleep(0.001)
+    if kind == "bare":
+        with connection.cursor() as cursor:
+            while time.monotonic() < stop_at:
+                with transaction.atomic():
+                    cursor.execute("INSERT INTO bench_bare (payload) VALUES (%s)", [payload])
+                done += 1
+    else:
+        while time.monotonic() < stop_at:
+            with transaction.atomic():
+                record_event(
+                    event_type=AuditEventType.EVENT_VIEWED,
+                    actor=None,
+                    data_subject=index,
+                    objects={"case": done},
+                    purpose="benchmark",
+                    details={"writer": index, "n": done, "note": "معاملة تجريبية"},
+                )
+            done += 1
+    counts[index] = done
+    connection.close()
+
+
+def _sealer(stop: Any) -> None:
+    from django.db import connection
+
+    from diwan.audit.actions import DEFAULT_SEAL_BATCH, events_seal
+
+    while not stop.is_set():  # what `diwan audit seal --follow` does
+        while events_seal(limit=DEFAULT_SEAL_BATCH) == DEFAULT_SEAL_BATCH:
+            pass
+        time.sleep(0.2)
+    connection.close()
+
+
+def _round(kind: str) -> float:
+    """One measured round: WRITERS processes for ROUND_SECONDS; returns transactions per second."""
+    ctx = multiprocessing.get_context("fork")
+    counts = ctx.Array("q", WRITERS)
+    start_at = time.monotonic() + 0.5
+    stop_at = start_at + ROUND_SECONDS
+    procs = [ctx.Process(target=_writer, args=(kind, start_at, stop_at, counts, i)) for i in range(WRITERS)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(timeout=ROUND_SECONDS + 30)
+    return sum(counts) / ROUND_SECONDS
+
+
+def _append() -> tuple[list[BenchResult], dict[str, Any]]:
+    from django.db import connection
+
+    from diwan.audit.actions import events_seal_all
+    from diwan.audit.models import Event
+
+    ctx = multiprocessing.get_context("fork")
+    connection.close()
+    stop = ctx.Event()
+    sealer = ctx.Process(target=_sealer, args=(stop,))
+    sealer.start()
+    bare_rates, audit_rates = [], []
+    for _ in range(ROUNDS):
+        bare_rates.append(_round("bare"))
+        audit_rates.append(_round("audit"))
+    time.sleep(1.0)  # the sealer's last poll
+    stop.set()
+    sealer.join(timeout=30)
+    left_unsealed = Event.objects.filter(seq__isnull=True).count()
+    events_seal_all()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(DISTINCT prev_hash), min(seq), max(seq), "
+            "max(extract(epoch FROM sealed_at - occurred_at)) FROM audit_event"
+        )
+        total, distinct_prev, min_seq, max_seq, max_lag = cursor.fetchone()
+    forks = total - distinct_prev
+    contiguous = total == 0 or (min_seq == 1 and max_seq == total)
+    bare = sum(bare_rates) / len(bare_rates)
+    audit = sum(audit_rates) / len(audit_rates)
+    ratio = audit / bare if bare else 0.0
+    lag = float(max_lag or 0.0)
+    facts = {
+        "events": total,
+        "forks": forks,
+        "seq_contiguous": contiguous,
+        "max_seal_lag_s": round(lag, 3),
+        "unsealed_when_sealer_stopped": left_unsealed,
+        "bare_rounds": [round(r) for r in bare_rates],
+        "audit_rounds": [round(r) for r in audit_rates],
+        "writers": WRITERS,
+        "round_seconds": ROUND_SECONDS,
+    }
+    results = [
+        BenchResult(
+            name="audit append, 8 writers, one event per transaction, PostgreSQL",
+            value=round(audit, 1),
+            unit="events/s",
+            baseline_name="bare one-row INSERT transactions, 8 writers",
+            baseline_value=round(bare, 1),
+            ratio=round(ratio, 3),
+            target=f">= {APPEND_TARGET}, zero forks, sealed within {SEAL_LAG_TARGET:g} s",
+            passed=ratio >= APPEND_TARGET and forks == 0 and contiguous and lag <= SEAL_LAG_TARGET,
+            extra=facts,
+        ),
+        BenchResult(
+            name="audit seal lag (max, occurred to sealed), PostgreSQL",
+            value=round(lag * 1000, 1),
+            unit="ms",
+            target=f"<= {SEAL_LAG_TARGET * 1000:g}",
+            passed=lag <= SEAL_LAG_TARGET,
+            extra={"forks": forks, "seq_contiguous": contiguous},
+        ),
+    ]
+    return results, facts
+
+
+def _fill(n: int) -> None:
+    """Top the log up to n events quickly: bulk INSERT of bodies made like record_event's, then seal."""
+    import datetime as dt
+
+    from diwan.audit.actions import checkpoint_create, events_seal_all
+    from diwan.audit.chain import canonical_body, normalise
+    from diwan.audit.models import Event
+
+    have = Event.objects.count()
+    now = dt.datetime.now(dt.UTC)
+    batch: list[Event] = []
+    for i in range(have, n):
+        details = normalise({"n": i, "note": "معاملة تجريبية", "fee": 25000})
+        fields: dict[str, Any] = {
+            "occurred_at": now,
+            "event_type": "bench.event.filled",
+            "actor_id": i % 977,
+            "actor_label": f"موظف {i % 977}",
+            "acting_for": "",
+            "office_id": i % 31,
+            "ip": "10.0.0.1",
+            "user_agent": "bench",
+            "request_id": secrets.token_hex(16),
+            "objects_ref": {"case": i},
+            "data_subject_id": i % 5003,
+            "purpose": "benchmark",
+            "details": details,
+        }
+        body = canonical_body(
+            **{("objects" if k == "objects_ref" else k): v for k, v in fields.items()},
+            salt=secrets.token_hex(16),
+        )
+        batch.append(Event(**fields, body=body))
+        if len(batch) == 5000:
+            Event.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        Event.objects.bulk_create(batch)
+    events_seal_all()
+    checkpoint_create()
+
+
+def _verify() -> list[BenchResult]:
+    from django.db import connection, transaction
+
+    from diwan.audit.verify import FETCH, verify_log
+
+    _fill(VERIFY_EVENTS)
+
+    def bare_walk() -> tuple[int, float]:
+        began = time.perf_counter()
+        n = 0
+        h = bytes(32)
+        sha = hashlib.sha256
+        with transaction.atomic(), connection.chunked_cursor() as cursor:
+            cursor.execute("SELECT body FROM audit_event WHERE seq IS NOT NULL ORDER BY seq")
+            while rows := cursor.fetchmany(FETCH):
+                for (body,) in rows:
+                    h = sha(h + body).digest()
+                n += len(rows)
+        return n, time.perf_counter() - began
+
+    def full_verify() -> tuple[int, float]:
+        began = time.perf_counter()
+        report = verify_log()
+        elapsed = time.perf_counter() - began
+        if not report.ok:
+            raise RuntimeError(f"benchmark log does not verify: {report.problems}")
+        return report.events, elapsed
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT body FROM audit_event WHERE seq IS NOT NULL ORDER BY seq")
+        bodies = [row[0] for row in cursor.fetchall()]
+    began = time.perf_counter()
+    h = bytes(32)
+    for body in bodies:
+        h = hashlib.sha256(h + body).digest()
+    memory_rate = len(bodies) / (time.perf_counter() - began)
+    body_bytes = sum(len(b) for b in bodies) / max(1, len(bodies))
+    del bodies
+
+    bare_rates, verify_rates = [], []
+    for _ in range(2):  # alternate, best of two each (the first pass also warms the cache)
+        n, seconds = bare_walk()
+        bare_rates.append(n / seconds)
+        n, seconds = full_verify()
+        verify_rates.append(n / seconds)
+    bare = max(bare_rates)
+    rate = max(verify_rates)
+    ratio = rate / bare
+    return [
+        BenchResult(
+            name="audit verify (chain + checkpoints + column check), PostgreSQL, one core",
+            value=round(rate),
+            unit="events/s",
+            baseline_name="bare SHA-256 chain walk over the same bodies, streamed the same way",
+            baseline_value=round(bare),
+            ratio=round(ratio, 3),
+            target=f">= {VERIFY_TARGET} and >= {VERIFY_ABSOLUTE:,} events/s",
+            passed=ratio >= VERIFY_TARGET and rate >= VERIFY_ABSOLUTE,
+            extra={
+                "events": n,
+                "mean_body_bytes": round(body_bytes),
+                "in_memory_chain_walk_events_per_s": round(memory_rate),
+                "ratio_to_in_memory_walk": round(rate / memory_rate, 3),
+                "verify_rounds": [round(r) for r in verify_rates],
+                "bare_rounds": [round(r) for r in bare_rates],
+            },
+        )
+    ]
+
+
+def run() -> list[BenchResult]:
+    try:
+        _recreate_database()
+    except Exception as exc:  # no server: say so instead of failing the whole bench run
+        return [
+            BenchResult(
+                name="audit benchmarks (PostgreSQL)",
+                value=0.0,
+                unit="skipped",
+                target="needs PostgreSQL on 127.0.0.1",
+                passed=None,
+                extra={"skipped": f"no PostgreSQL server at {SERVER_URL}: {exc}"},
+            )
+        ]
+    try:
+        _setup_django()
+        results, _ = _append()
+        results += _verify()
+        from django.db import connections
+
+        connections.close_all()
+        return results
+    finally:
+        _drop_database()
+
+
+if __name__ == "__main__":
+    print(json.dumps([r.as_dict() for r in run()], indent=2, ensure_ascii=False))

@@ -27,7 +27,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,6 +79,14 @@ def run_one(name: str, output: Path) -> None:
     output.write_text(json.dumps([item.as_dict() for item in results], ensure_ascii=False, default=str))
 
 
+def _echo(process: subprocess.Popen[str], tail: deque[str]) -> None:
+    """Passes the module's standard error through to ours, keeping the last lines for the report."""
+    assert process.stderr is not None
+    for line in process.stderr:
+        sys.stderr.write(line)
+        tail.append(line)
+
+
 def run_module(name: str, timeout: float) -> ModuleOutcome:
     if not (BENCH_DIR / f"{name}.py").exists():
         return ModuleOutcome(name, "skipped", error=f"bench/{name}.py does not exist yet")
@@ -84,9 +94,15 @@ def run_module(name: str, timeout: float) -> ModuleOutcome:
     with tempfile.TemporaryDirectory(prefix=f"diwan-bench-{name}-") as folder:
         output = Path(folder) / "results.json"
         command = [sys.executable, "-m", "bench", "--run-one", name, "--output", str(output)]
-        process = subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=BASE_DIR, start_new_session=True, stderr=subprocess.PIPE, text=True, errors="replace"
+        )
+        tail: deque[str] = deque(maxlen=30)
+        echo = threading.Thread(target=_echo, args=(process, tail), daemon=True)
+        echo.start()
         try:
             returncode = process.wait(timeout=max(timeout, 1.0))
+            echo.join(timeout=5)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGTERM)  # the module's own process group (its servers too)
             try:
@@ -98,9 +114,8 @@ def run_module(name: str, timeout: float) -> ModuleOutcome:
             return ModuleOutcome(name, "timeout", seconds, f"stopped after {seconds:.0f} s (budget)")
         seconds = time.monotonic() - started
         if returncode != 0 or not output.exists():
-            return ModuleOutcome(
-                name, "crashed", seconds, f"exit status {returncode}; see the traceback above"
-            )
+            last = next((line.strip() for line in reversed(tail) if line.strip()), "")
+            return ModuleOutcome(name, "crashed", seconds, f"exit status {returncode}: {last}"[:300])
         try:
             results = json.loads(output.read_text())
         except ValueError as exc:

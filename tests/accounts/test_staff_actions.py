@@ -115,3 +115,31 @@ def test_totp_enrol_refuses_bad_secret() -> None:
     user = make_staff()
     with pytest.raises(ValidationFailed):
         totp_enrol(actor=None, user=user, secret="not base32 !!")
+
+
+def test_matching_step_refuses_a_step_already_used() -> None:
+    step = mfa.current_step()
+    code = mfa.code_at(FIXED_SECRET, step)
+    assert mfa.matching_step(FIXED_SECRET, code, last_used_step=step - 5) == step
+    assert mfa.matching_step(FIXED_SECRET, code, last_used_step=step) is None
+    assert mfa.matching_step(FIXED_SECRET, "12 34", last_used_step=0) is None
+
+
+def test_two_concurrent_uses_of_one_code_succeed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both requests read the device before either wrote: the conditional UPDATE admits only one."""
+    from diwan.accounts.actions import staff as staff_actions
+
+    user = make_staff()
+    totp_enrol(actor=None, user=user, secret=FIXED_SECRET)
+    TOTPDevice.objects.filter(user=user).update(confirmed_at=user.date_joined)
+    stale = mfa.matching_step
+    monkeypatch.setattr(
+        staff_actions.mfa,
+        "matching_step",
+        lambda secret, code, last_used_step: stale(secret, code, last_used_step=0),
+    )
+    code = mfa.current_code(FIXED_SECRET)
+    staff_actions.staff_check_totp(user=user, code=code)
+    with pytest.raises(ValidationFailed):
+        staff_actions.staff_check_totp(user=user, code=code)
+    assert Event.objects.filter(event_type="accounts.staff.signed_in").count() == 1

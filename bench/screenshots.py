@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pyotp
@@ -26,6 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+STAFF_PAGES = {"staff-home": "/{lang}/office/", "directory": "/{lang}/office/directory/"}
 PUBLIC_PAGES = {
     "home": "/{lang}/",
     "sign-in": "/{lang}/account/sign-in/",
@@ -56,22 +58,20 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         for width, label in ((390, "phone"), (1280, "desktop")):
+            context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=False)
+            page = context.new_page()
             for lang in ("ar", "ckb", "en"):
-                context = browser.new_context(
-                    viewport={"width": width, "height": 900}, java_script_enabled=False
-                )
-                page = context.new_page()
                 for name, path in PUBLIC_PAGES.items():
                     page.goto(BASE + path.format(lang=lang))
                     page.screenshot(path=str(OUT / f"{name}-{lang}-{label}.png"), full_page=True)
-                if staff_sign_in(page, lang):
-                    for name, path in {
-                        "staff-home": "/{lang}/office/",
-                        "directory": "/{lang}/office/directory/",
-                    }.items():
+            # One staff sign-in per context: each TOTP code works once, so do not sign in per language.
+            if staff_sign_in(page, "en"):
+                for lang in ("ar", "ckb", "en"):
+                    for name, path in STAFF_PAGES.items():
                         page.goto(BASE + path.format(lang=lang))
                         page.screenshot(path=str(OUT / f"{name}-{lang}-{label}.png"), full_page=True)
-                context.close()
+            context.close()
+            time.sleep(31)  # the next sign-in needs a fresh TOTP time step
         browser.close()
     print(f"screenshots in {OUT}/")
 

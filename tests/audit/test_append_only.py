@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 
 from diwan.audit import triggers
@@ -25,18 +26,22 @@ def _refused(sql: str, params: list[Any] | None = None) -> None:
         _run(sql, params)
 
 
-def test_the_trigger_guards_every_content_column() -> None:
-    model_columns = {f.column for f in Event._meta.concrete_fields}
-    assert model_columns == set(triggers.CONTENT_COLUMNS) | set(triggers.SEAL_COLUMNS)
+def test_the_triggers_guard_every_audit_table() -> None:
+    tables = {model._meta.db_table for model in apps.get_app_config("audit").get_models()}
+    assert tables == {table for table, _ in triggers._TABLES}
+    for table in tables:
+        for statement in ("UPDATE", "DELETE"):
+            assert any(
+                f"{statement}" in s and f" ON {table} " in s for s in triggers.install_sql(connection.vendor)
+            )
 
 
 @pytest.mark.parametrize(
     "sql",
     [
-        "UPDATE audit_event SET purpose = 'rewritten'",
-        "UPDATE audit_event SET details = '{}'",
+        "UPDATE audit_event SET xid = 7",
         "UPDATE audit_event SET body = %s",
-        "UPDATE audit_event SET occurred_at = occurred_at",  # a no-op still may not touch a sealed row
+        "UPDATE audit_event SET body = body",  # a no-op still may not touch a sealed row
         "DELETE FROM audit_event",
     ],
 )
@@ -50,31 +55,41 @@ def test_sealed_events_cannot_be_updated_or_deleted(
 
 def test_the_seal_cannot_be_rewritten(make_events: Callable[..., list[Event]]) -> None:
     make_events(1)
-    _refused("UPDATE audit_event SET hash = %s", [bytes(32)])
-    _refused("UPDATE audit_event SET seq = 7")
+    _refused("UPDATE audit_seal SET hash = %s", [bytes(32)])
+    _refused("UPDATE audit_seal SET seq = 7")
+    _refused("UPDATE audit_seal SET sealed_at = sealed_at")
+    _refused("DELETE FROM audit_seal")
 
 
 def test_unsealed_events_cannot_be_edited_or_deleted(make_events: Callable[..., list[Event]]) -> None:
     make_events(1, seal=False)
-    _refused("UPDATE audit_event SET purpose = 'rewritten'")
+    _refused("UPDATE audit_event SET xid = 1")
+    _refused("UPDATE audit_event SET body = %s", [b"{}"])
     _refused("DELETE FROM audit_event")
-    # Sealing part of the columns, or sealing and editing at once, is refused too.
-    _refused("UPDATE audit_event SET seq = 1, prev_hash = %s, hash = %s", [bytes(32), bytes(32)])
-    _refused(
-        "UPDATE audit_event SET seq = 1, prev_hash = %s, hash = %s, sealed_at = occurred_at, purpose = 'x'",
-        [bytes(32), bytes(32)],
-    )
 
 
-def test_the_only_allowed_update_is_sealing_an_unsealed_event(
+def test_readable_columns_cannot_be_written_at_all(make_events: Callable[..., list[Event]]) -> None:
+    """They are generated from the sealed body: refused even with the triggers dropped."""
+    make_events(1)
+    triggers.remove(connection)
+    try:
+        _refused("UPDATE audit_event SET event_type = 'tests.thing.read'")
+        _refused("UPDATE audit_event SET details = '{}'")
+        _refused("INSERT INTO audit_event (body, data_subject_id) VALUES (%s, 5)", [b"{}"])
+    finally:
+        triggers.install(connection)
+
+
+def test_sealing_is_an_insert_and_the_event_row_is_never_updated(
     make_events: Callable[..., list[Event]],
 ) -> None:
-    make_events(1, seal=False)
+    event = make_events(1, seal=False)[0]
     _run(
-        "UPDATE audit_event SET seq = 1, prev_hash = %s, hash = %s, sealed_at = occurred_at",
-        [bytes(32), bytes(32)],
+        "INSERT INTO audit_seal (seq, event_id, prev_hash, hash, sealed_at) VALUES (1, %s, %s, %s, %s)",
+        [event.pk, bytes(32), bytes(32), event.occurred_at],
     )
     assert Event.objects.get().seq == 1
+    _refused("UPDATE audit_event SET xid = xid")
 
 
 def test_checkpoints_cannot_be_updated_or_deleted(make_events: Callable[..., list[Event]]) -> None:
@@ -90,6 +105,7 @@ def test_truncate_is_refused_on_postgresql(make_events: Callable[..., list[Event
     make_events(1)
     checkpoint_create()
     _refused("TRUNCATE audit_event")
+    _refused("TRUNCATE audit_seal")
     _refused("TRUNCATE audit_checkpoint")
 
 
@@ -99,8 +115,11 @@ def test_without_the_triggers_the_same_statements_succeed(make_events: Callable[
     checkpoint_create()
     triggers.remove(connection)
     try:
-        _run("UPDATE audit_event SET purpose = 'rewritten'")
+        _run("UPDATE audit_event SET xid = 7")
+        _run("UPDATE audit_event SET body = body")
+        _run("UPDATE audit_seal SET sealed_at = sealed_at")
         _run("UPDATE audit_checkpoint SET size = 2")
+        _run("DELETE FROM audit_seal")
         _run("DELETE FROM audit_event")
     finally:
         triggers.install(connection)

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from diwan.audit.actions import events_seal, events_seal_all, record_event
 from diwan.audit.chain import GENESIS, canonical_body, format_time
-from diwan.audit.models import Event
+from diwan.audit.models import Event, Seal
 from diwan.core.middleware import RequestContext, current
 from tests.audit.conftest import SampleEvent
 
@@ -24,17 +24,18 @@ def test_record_event_inserts_unsealed_and_the_sealer_chains_it(
     make_events: Callable[..., list[Event]],
 ) -> None:
     make_events(3, seal=False)
-    assert Event.objects.filter(seq__isnull=True).count() == 3
+    assert Event.objects.filter(seal__isnull=True).count() == 3
     assert events_seal(limit=2) == 2
     assert events_seal(limit=2) == 1
     assert events_seal(limit=2) == 0
-    rows = list(Event.objects.order_by("seq"))
+    rows = list(Event.objects.select_related("seal").order_by("seal__seq"))
     assert [e.seq for e in rows] == [1, 2, 3]
     prev = GENESIS
     for event in rows:
-        assert bytes(event.prev_hash) == prev
+        assert event.seq is not None
+        assert bytes(event.seal.prev_hash) == prev
         expected = hashlib.sha256(prev + event.seq.to_bytes(8, "big") + bytes(event.body)).digest()
-        assert bytes(event.hash) == expected
+        assert bytes(event.seal.hash) == expected
         prev = expected
 
 
@@ -98,7 +99,7 @@ def test_a_rolled_back_change_leaves_no_event() -> None:
 def test_sealing_continues_an_existing_chain(make_events: Callable[..., list[Event]]) -> None:
     make_events(2)
     make_events(2)
-    assert list(Event.objects.order_by("seq").values_list("seq", flat=True)) == [1, 2, 3, 4]
-    heads = list(Event.objects.order_by("seq").values_list("prev_hash", "hash"))
+    assert list(Seal.objects.order_by("seq").values_list("seq", flat=True)) == [1, 2, 3, 4]
+    heads = list(Seal.objects.order_by("seq").values_list("prev_hash", "hash"))
     for (_, previous), (link, _) in itertools.pairwise(heads):
         assert bytes(link) == bytes(previous)

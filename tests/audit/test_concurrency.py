@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from diwan.audit.actions import events_seal, events_seal_all, record_event
 from diwan.audit.chain import GENESIS
-from diwan.audit.models import Event
+from diwan.audit.models import Event, Seal
 from diwan.audit.verify import verify_log
 from tests.audit.conftest import SampleEvent
 
@@ -60,7 +60,8 @@ def test_eight_writers_and_three_sealers_make_one_chain() -> None:
     events_seal_all()
 
     total = WRITERS * PER_WRITER
-    rows = list(Event.objects.order_by("seq").values_list("seq", "prev_hash", "hash"))
+    rows = list(Seal.objects.order_by("seq").values_list("seq", "prev_hash", "hash"))
+    assert Event.objects.count() == total
     assert len(rows) == total
     assert [seq for seq, _, _ in rows] == list(range(1, total + 1))
     predecessors = Counter(bytes(prev) for _, prev, _ in rows)

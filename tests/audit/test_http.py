@@ -74,7 +74,7 @@ def test_inclusion_proof_is_short_and_verifies(
             proof=[bytes.fromhex(h) for h in proof["proof"]],
             root_hash=root,
         )
-        assert proof["event_hash"] == Event.objects.get(seq=seq).hash_hex
+        assert proof["event_hash"] == Event.objects.get(seal__seq=seq).hash_hex
 
 
 def test_proof_requests_with_bad_input_get_clear_4xx(
@@ -128,7 +128,7 @@ def test_auditors_search_and_open_events_and_that_is_logged(
     auditor = world.member(world.comsec_office, role)
     make_events(3)
     sign_in_staff(client, auditor)
-    listing = client.get(BROWSER, {"event_type": "tests.thing", "data_subject_id": 1001})
+    listing = client.get(BROWSER, {"event_type": "tests.thing", "data_subject_id": "1001"})
     assert listing.status_code == 200
     target = Event.objects.get(data_subject_id=1001, event_type="tests.thing.done")
     assert f"{BROWSER}{target.pk}/" in listing.content.decode()

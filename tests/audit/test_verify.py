@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from diwan.audit.actions import checkpoint_create
 from diwan.audit.chain import chain_hash
-from diwan.audit.models import Event
+from diwan.audit.models import Event, Seal
 from diwan.audit.verify import verify_log
 from tests.audit.conftest import triggers_disabled
 
@@ -23,6 +23,30 @@ pytestmark = pytest.mark.django_db
 def _sql(sql: str, params: list[Any] | None = None) -> None:
     with triggers_disabled(), connection.cursor() as cursor:
         cursor.execute(sql, params or [])
+
+
+def _event_of(seq: int) -> str:
+    return f"(SELECT event_id FROM audit_seal WHERE seq = {int(seq)})"  # noqa: S608 (an int)
+
+
+def _make_column_plain(column: str) -> None:
+    """What an attacker must do before a readable column can be changed: turn it from a column generated
+    from the sealed body into a plain one (PostgreSQL: DROP EXPRESSION; SQLite: rebuild the table)."""
+    if connection.vendor == "postgresql":
+        _sql(f"ALTER TABLE audit_event ALTER COLUMN {column} DROP EXPRESSION")
+    else:
+        with triggers_disabled(), connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE audit_event_plain AS SELECT * FROM audit_event")
+            cursor.execute("DROP TABLE audit_event")
+            cursor.execute("ALTER TABLE audit_event_plain RENAME TO audit_event")
+
+
+def _change_column(column: str, value: object, seq: int) -> None:
+    # While the column is generated, the database refuses to change it, triggers or not.
+    with pytest.raises(DatabaseError), transaction.atomic():
+        _sql(f"UPDATE audit_event SET {column} = %s WHERE id = {_event_of(seq)}", [value])  # noqa: S608
+    _make_column_plain(column)
+    _sql(f"UPDATE audit_event SET {column} = %s WHERE id = {_event_of(seq)}", [value])  # noqa: S608
 
 
 def _first_bad(kind: str, seq: int) -> str:
@@ -53,8 +77,19 @@ def test_an_intact_log_verifies(
 
 def test_modified_column(make_events: Callable[..., list[Event]]) -> None:
     make_events(5)
-    _sql("UPDATE audit_event SET purpose = 'something else' WHERE seq = 3")
+    assert verify_log().columns == "generated"
+    _change_column("event_type", "tests.thing.else", 3)
+    assert verify_log().columns == "compared"
     assert "differ from its sealed record" in _first_bad("modified", 3)
+
+
+def test_modified_purpose_is_a_modified_body(make_events: Callable[..., list[Event]]) -> None:
+    """purpose, ip, user agent, labels are read from the sealed body itself: changing them changes it."""
+    make_events(5)
+    body = bytes(Event.objects.get(seal__seq=3).body).replace(b'"purpose":"testing"', b'"purpose":"other"')
+    _sql(f"UPDATE audit_event SET body = %s WHERE id = {_event_of(3)}", [body])  # noqa: S608
+    assert Event.objects.get(seal__seq=3).purpose == "other"
+    assert "does not match its hash" in _first_bad("modified", 3)
 
 
 @pytest.mark.parametrize(
@@ -73,35 +108,41 @@ def test_every_readable_column_is_checked(
     make_events: Callable[..., list[Event]], column: str, value: object
 ) -> None:
     make_events(4)
-    _sql(f"UPDATE audit_event SET {column} = %s WHERE seq = 2", [value])  # noqa: S608 (fixed test column names)
+    if column == "ip":  # read from the body, not a column: changing it means changing the body
+        body = bytes(Event.objects.get(seal__seq=2).body).replace(b'"ip":null', f'"ip":"{value}"'.encode())
+        _sql(f"UPDATE audit_event SET body = %s WHERE id = {_event_of(2)}", [body])  # noqa: S608
+    else:
+        _change_column(column, value, 2)
     _first_bad("modified", 2)
 
 
 def test_modified_body(make_events: Callable[..., list[Event]]) -> None:
     make_events(5)
-    body = bytes(Event.objects.get(seq=4).body).replace(b"testing", b"tested!")
-    _sql("UPDATE audit_event SET body = %s WHERE seq = 4", [body])
+    body = bytes(Event.objects.get(seal__seq=4).body).replace(b"testing", b"tested!")
+    _sql(f"UPDATE audit_event SET body = %s WHERE id = {_event_of(4)}", [body])  # noqa: S608
     assert "does not match its hash" in _first_bad("modified", 4)
 
 
 def test_deleted_event(make_events: Callable[..., list[Event]]) -> None:
     make_events(5)
-    _sql("DELETE FROM audit_event WHERE seq = 2")
+    _sql(f"DELETE FROM audit_event WHERE id = {_event_of(2)}")  # noqa: S608
+    _sql("DELETE FROM audit_seal WHERE seq = 2")
     assert "seq 2 is missing" in _first_bad("deleted", 2)
 
 
 def test_truncation_after_a_checkpoint(make_events: Callable[..., list[Event]]) -> None:
     make_events(6)
     checkpoint_create()
-    _sql("DELETE FROM audit_event WHERE seq >= 5")
+    _sql("DELETE FROM audit_event WHERE id IN (SELECT event_id FROM audit_seal WHERE seq >= 5)")
+    _sql("DELETE FROM audit_seal WHERE seq >= 5")
     assert "checkpoint 6" in _first_bad("truncated", 5)
 
 
 def test_reordered_events(make_events: Callable[..., list[Event]]) -> None:
     make_events(5)
-    _sql("UPDATE audit_event SET seq = 100 WHERE seq = 2")
-    _sql("UPDATE audit_event SET seq = 2 WHERE seq = 4")
-    _sql("UPDATE audit_event SET seq = 4 WHERE seq = 100")
+    _sql("UPDATE audit_seal SET seq = 100 WHERE seq = 2")
+    _sql("UPDATE audit_seal SET seq = 2 WHERE seq = 4")
+    _sql("UPDATE audit_seal SET seq = 4 WHERE seq = 100")
     assert "reordered" in _first_bad("reordered", 2)
 
 
@@ -109,27 +150,24 @@ def test_fork(make_events: Callable[..., list[Event]]) -> None:
     make_events(4)
     forked = make_events(1, seal=False)[0]
     # A second successor of event 2, correctly hashed: only the one-successor index would stop it.
-    prev = bytes(Event.objects.get(seq=2).hash)
+    prev = bytes(Seal.objects.get(seq=2).hash)
     digest = chain_hash(prev, 5, bytes(forked.body))
-    _sql("DROP INDEX audit_event_one_successor")
+    _sql("DROP INDEX audit_seal_one_successor")
     _sql(
-        "UPDATE audit_event SET seq = 5, prev_hash = %s, hash = %s, sealed_at = occurred_at WHERE id = %s",
-        [prev, digest, forked.pk],
+        "INSERT INTO audit_seal (seq, event_id, prev_hash, hash, sealed_at) VALUES (5, %s, %s, %s, %s)",
+        [forked.pk, prev, digest, forked.occurred_at],
     )
     assert "fork" in _first_bad("fork", 5)
 
 
 def test_the_database_refuses_a_fork(make_events: Callable[..., list[Event]]) -> None:
-    from django.db import DatabaseError, transaction
-
     make_events(3)
     forked = make_events(1, seal=False)[0]
-    prev = bytes(Event.objects.get(seq=1).hash)
+    prev = bytes(Seal.objects.get(seq=1).hash)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE audit_event SET seq = 4, prev_hash = %s, hash = %s, sealed_at = occurred_at "
-            "WHERE id = %s",
-            [prev, chain_hash(prev, 4, bytes(forked.body)), forked.pk],
+            "INSERT INTO audit_seal (seq, event_id, prev_hash, hash, sealed_at) VALUES (4, %s, %s, %s, %s)",
+            [forked.pk, prev, chain_hash(prev, 4, bytes(forked.body)), forked.occurred_at],
         )
 
 
@@ -151,11 +189,9 @@ def test_forged_checkpoint_signed_correctly_but_wrong_root(
     checkpoint = checkpoint_create()
     assert checkpoint is not None
     # Rewrite event 4 and re-hash it: the chain is self-consistent again, but the signed root is not.
-    event = Event.objects.get(seq=4)
+    event = Event.objects.get(seal__seq=4)
     body = bytes(event.body).replace(b"testing", b"tested!")
-    _sql(
-        "UPDATE audit_event SET body = %s, purpose = 'tested!', hash = %s WHERE seq = 4",
-        [body, chain_hash(bytes(event.prev_hash), 4, body)],
-    )
+    _sql(f"UPDATE audit_event SET body = %s WHERE id = {_event_of(4)}", [body])  # noqa: S608
+    _sql("UPDATE audit_seal SET hash = %s WHERE seq = 4", [chain_hash(bytes(event.seal.prev_hash), 4, body)])
     report = verify_log()
     assert [p.message for p in report.problems] == ["checkpoint 4: root does not match the events"]

@@ -17,8 +17,8 @@ from typing import Any
 from django.db import connection, transaction
 
 from diwan.audit import merkle
-from diwan.audit.chain import GENESIS, canonical_body, chain_hash, checkpoint_message, normalise
-from diwan.audit.models import Checkpoint, Event
+from diwan.audit.chain import GENESIS, canonical_body, chain_hash, checkpoint_message
+from diwan.audit.models import Checkpoint, Event, Seal
 from diwan.core import clock, crypto
 from diwan.core.middleware import current
 
@@ -27,14 +27,8 @@ EVENT_TYPE_SHAPE = re.compile(r"^[a-z_]+\.[a-z_]+\.[a-z_]+$")
 SEAL_LOCK = 0x64697761_6E0A0001  # "diwan" + 1
 CHECKPOINT_LOCK = 0x64697761_6E0A0002
 DEFAULT_SEAL_BATCH = 5000
-_INSERT_SQL = {
-    False: "INSERT INTO audit_event (occurred_at, event_type, actor_id, actor_label, acting_for, office_id, "
-    "ip, user_agent, request_id, objects_ref, data_subject_id, purpose, details, body) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-    True: "INSERT INTO audit_event (occurred_at, event_type, actor_id, actor_label, acting_for, office_id, "
-    "ip, user_agent, request_id, objects_ref, data_subject_id, purpose, details, body) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s::inet, %s, %s, %s::jsonb, %s, %s, %s::jsonb, %s) RETURNING id",
-}
+# The readable columns are generated from `body`, and `xid` is a column default: one value to send.
+_INSERT_SQL = "INSERT INTO audit_event (body) VALUES (%s) RETURNING id"
 
 
 def _ip(value: str | None) -> str | None:
@@ -66,107 +60,108 @@ def record_event(
     context = current.get()
     actor_pk = getattr(actor, "pk", None) if actor is not None else None
     subject = getattr(data_subject, "pk", data_subject) if data_subject is not None else None
-    fields: dict[str, Any] = {
-        "occurred_at": clock.now(),
-        "event_type": str(event_type),
-        "actor_id": int(actor_pk) if actor_pk is not None else None,
-        "actor_label": (str(actor) if actor is not None else "")[:200],
-        "acting_for": acting_for[:200],
-        "office_id": int(office_id) if office_id is not None else None,
-        "ip": _ip(context.ip) if context else None,
-        "user_agent": context.user_agent[:300] if context else "",
-        "request_id": context.request_id[:32] if context else "",
-        "objects_ref": normalise(objects or {}),
-        "data_subject_id": int(subject) if subject is not None else None,
-        "purpose": purpose[:300],
-        "details": normalise(details or {}),
-    }
+    occurred_at = clock.now()
     body = canonical_body(
-        **{("objects" if k == "objects_ref" else k): v for k, v in fields.items()},
+        occurred_at=occurred_at,
+        event_type=str(event_type),
+        actor_id=int(actor_pk) if actor_pk is not None else None,
+        actor_label=(str(actor) if actor is not None else "")[:200],
+        acting_for=acting_for[:200],
+        office_id=int(office_id) if office_id is not None else None,
+        ip=_ip(context.ip) if context else None,
+        user_agent=context.user_agent[:300] if context else "",
+        request_id=context.request_id[:32] if context else "",
+        objects=objects or {},
+        data_subject_id=int(subject) if subject is not None else None,
+        purpose=purpose[:300],
+        details=details or {},
         salt=secrets.token_hex(16),
     )
-    event = Event(**fields, body=body)
-    # One raw INSERT (no ORM compilation, no savepoint): this runs in every audited transaction, so it
-    # is kept as cheap as a bare insert. The values are adapted exactly as the ORM would adapt them.
-    ops = connection.ops
-    params = [
-        ops.adapt_datetimefield_value(fields["occurred_at"]),
-        fields["event_type"],
-        fields["actor_id"],
-        fields["actor_label"],
-        fields["acting_for"],
-        fields["office_id"],
-        ops.adapt_ipaddressfield_value(fields["ip"]),
-        fields["user_agent"],
-        fields["request_id"],
-        json.dumps(fields["objects_ref"]),
-        fields["data_subject_id"],
-        fields["purpose"],
-        json.dumps(fields["details"]),
-        body,
-    ]
+    # One raw INSERT of one value (no ORM compilation, no savepoint): this runs in every audited
+    # transaction, so it is kept as cheap as a bare insert.
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT_SQL[connection.vendor == "postgresql"], params)
+        cursor.execute(_INSERT_SQL, [body])
         row = cursor.fetchone()
-    event.pk = row[0]
+    # The returned event says what the database generated from the body (JSON values normalised).
+    event = Event(pk=row[0], body=body, xid=None)
+    doc = json.loads(body)
+    event.__dict__["doc"] = doc
+    event.occurred_at = occurred_at
+    event.event_type = doc["event_type"]
+    event.actor_id = doc["actor_id"]
+    event.office_id = doc["office_id"]
+    event.data_subject_id = doc["data_subject_id"]
+    event.objects_ref = doc["objects"]
+    event.details = doc["details"]
     event._state.adding = False
     event._state.db = connection.alias
     return event
 
 
 def events_seal(*, limit: int = DEFAULT_SEAL_BATCH) -> int:
-    """Seal up to `limit` committed unsealed events, oldest id first; return how many were sealed.
+    """Seal up to `limit` committed unsealed events; return how many were sealed.
 
-    Safe to run from several processes at once: on PostgreSQL a transaction-level advisory lock admits
-    one sealer at a time, and the rows are claimed with FOR UPDATE SKIP LOCKED; on SQLite the IMMEDIATE
-    transaction is the lock. The chain head is read under that lock, so seq is contiguous and every hash
-    gets exactly one successor (the partial unique index on prev_hash would refuse a second one)."""
+    One sealer at a time (PostgreSQL: a transaction-level advisory lock; SQLite: the IMMEDIATE
+    transaction). The chain head and the cursor come from the last seal, read under that lock, so seq is
+    contiguous and every hash gets exactly one successor (the unique index on prev_hash refuses a second).
+
+    Which events are committed and not yet sealed, without an "unsealed" index or an anti-join:
+    - PostgreSQL: every event stores its writer's transaction id. Every transaction with an id below
+      the snapshot horizon pg_snapshot_xmin(pg_current_snapshot()) has ended, so the rows with
+      (xid, id) after the last sealed event's and xid below the horizon are exactly the committed
+      unsealed ones, and no row can appear behind the cursor later. A long-running transaction holds
+      the horizon back and delays sealing (docs/audit.md, "Operating it").
+    - SQLite: one writer at a time, so ids are in commit order: the cursor is the last sealed id.
+    The seals of a batch are written with one multi-row INSERT into audit_seal."""
     postgres = connection.vendor == "postgresql"
     with transaction.atomic(), connection.cursor() as cursor:
         if postgres:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK])
         cursor.execute(
-            "SELECT seq, hash FROM audit_event WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
+            "SELECT s.seq, s.hash, e.xid, e.id FROM audit_seal s JOIN audit_event e ON e.id = s.event_id "
+            "ORDER BY s.seq DESC LIMIT 1"
         )
         head = cursor.fetchone()
-        seq, prev = (int(head[0]), bytes(head[1])) if head else (0, GENESIS)
-        claim = "SELECT id, body FROM audit_event WHERE seq IS NULL ORDER BY id LIMIT %s"
+        if head:
+            seq, prev, last_xid, last_id = int(head[0]), bytes(head[1]), head[2], int(head[3])
+        else:
+            seq, prev, last_xid, last_id = 0, GENESIS, -1, 0
         if postgres:
-            claim += " FOR UPDATE SKIP LOCKED"
-        cursor.execute(claim, [limit])
+            cursor.execute(
+                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
+                "pg_current_xact_id_if_assigned()::text::bigint"
+            )
+            horizon, own = cursor.fetchone()
+            if own is not None and own <= horizon:
+                # Sealing inside a transaction that recorded events itself (tests, a command run in
+                # a transaction): when it is the oldest running one, its own rows may be sealed too;
+                # every transaction still running has a larger id and stays ahead of the cursor.
+                horizon = own + 1
+            cursor.execute(
+                "SELECT id, body FROM audit_event WHERE (xid, id) > (%s, %s) AND xid < %s "
+                "ORDER BY xid, id LIMIT %s",
+                [last_xid if last_xid is not None else -1, last_id, horizon, limit],
+            )
+        else:
+            cursor.execute(
+                "SELECT id, body FROM audit_event WHERE id > %s ORDER BY id LIMIT %s", [last_id, limit]
+            )
         rows = cursor.fetchall()
         if not rows:
             return 0
-        sealed_at = clock.now()
-        params = []
+        sealed_at = connection.ops.adapt_datetimefield_value(clock.now())
+        params: list[Any] = []
         for event_id, body in rows:
             seq += 1
             digest = chain_hash(prev, seq, bytes(body))
-            params.append((seq, prev, digest, sealed_at, event_id))
+            params += (seq, event_id, prev, digest, sealed_at)
             prev = digest
-        if postgres:
-            # One statement for the whole batch.
-            cursor.execute(
-                "UPDATE audit_event AS e SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash, "
-                "sealed_at = %s FROM unnest(%s::bigint[], %s::bytea[], %s::bytea[], %s::bigint[]) "
-                "AS v(seq, prev_hash, hash, id) WHERE e.id = v.id AND e.seq IS NULL",
-                [
-                    sealed_at,
-                    [p[0] for p in params],
-                    [p[1] for p in params],
-                    [p[2] for p in params],
-                    [p[4] for p in params],
-                ],
-            )
-        else:
-            cursor.executemany(
-                "UPDATE audit_event SET seq = %s, prev_hash = %s, hash = %s, sealed_at = %s "
-                "WHERE id = %s AND seq IS NULL",
-                params,
-            )
-        if cursor.rowcount != len(params) and postgres:
-            raise RuntimeError("audit sealer: a claimed event changed under the lock")
-    return len(params)
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+        cursor.execute(
+            f"INSERT INTO audit_seal (seq, event_id, prev_hash, hash, sealed_at) VALUES {values}",  # noqa: S608 (placeholders only)
+            params,
+        )
+    return len(rows)
 
 
 def events_seal_all(*, limit: int = DEFAULT_SEAL_BATCH) -> int:
@@ -192,14 +187,12 @@ def checkpoint_create() -> Checkpoint | None:
             tree = merkle.CompactRange()
         expected = tree.size
         hashes = (
-            Event.objects.filter(seq__gt=tree.size)
+            Seal.objects.filter(seq__gt=tree.size)
             .order_by("seq")
             .values_list("seq", "hash")
             .iterator(chunk_size=10_000)
         )
         for seq, digest in hashes:
-            if seq is None or digest is None:  # excluded by the query; narrows the type
-                continue
             expected += 1
             if seq != expected:
                 raise RuntimeError(f"audit chain has a gap before seq {seq}; run `diwan audit verify`")

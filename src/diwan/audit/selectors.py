@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from diwan.audit import merkle
-from diwan.audit.models import Checkpoint, Event
+from diwan.audit.models import Checkpoint, Event, Seal
 from diwan.core.errors import Conflict, NotFound, ValidationFailed
 
 
@@ -41,11 +41,10 @@ def checkpoint_of_size(size: int) -> Checkpoint:
 def _event_hashes(size: int) -> list[bytes]:
     hashes = [
         bytes(h)
-        for h in Event.objects.filter(seq__gte=1, seq__lte=size)
+        for h in Seal.objects.filter(seq__gte=1, seq__lte=size)
         .order_by("seq")
         .values_list("hash", flat=True)
         .iterator(chunk_size=20_000)
-        if h is not None
     ]
     if len(hashes) != size:
         raise Conflict(_("The audit log no longer matches this checkpoint."), code="log_damaged")
@@ -123,7 +122,7 @@ class EventFilter:
 def events_for_auditor(actor: Any, wanted: EventFilter) -> QuerySet[Event]:
     """Newest first. Auditors and integrity officers see the whole log (their job is to look across
     agencies); the view records each search and each opened event in the log itself."""
-    events = Event.objects.order_by("-id")
+    events = Event.objects.select_related("seal").order_by("-id")
     if wanted.event_type:
         events = events.filter(event_type__startswith=wanted.event_type)
     if wanted.actor_id is not None:
@@ -138,7 +137,7 @@ def events_for_auditor(actor: Any, wanted: EventFilter) -> QuerySet[Event]:
 
 
 def access_event_for(actor: Any, event_id: int) -> Event:
-    found = Event.objects.filter(pk=event_id).first()
+    found = Event.objects.select_related("seal").filter(pk=event_id).first()
     if found is None:
         raise NotFound()
     return found

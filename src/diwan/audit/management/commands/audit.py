@@ -32,7 +32,13 @@ class Command(BaseCommand):
             "--iterations", type=int, default=0, help="with --follow: stop after N polls (0: never)"
         )
         sub.add_parser("checkpoint", help="sign a Merkle tree head over every sealed event")
-        sub.add_parser("verify", help="recompute the chain and check every checkpoint")
+        verify = sub.add_parser("verify", help="recompute the chain and check every checkpoint")
+        verify.add_argument(
+            "--columns",
+            action="store_true",
+            help="also compare every readable column with its sealed body row by row (slow; done "
+            "anyway when the catalog shows the columns are no longer generated from the body)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         match options["action"]:
@@ -41,7 +47,7 @@ class Command(BaseCommand):
             case "checkpoint":
                 self._checkpoint()
             case "verify":
-                self._verify()
+                self._verify(compare_columns=bool(options.get("columns")))
 
     def _seal(self, options: dict[str, Any]) -> None:
         batch = max(1, int(options["batch"]))
@@ -77,8 +83,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"checkpoint {checkpoint.size} root {checkpoint.root_hex}")
 
-    def _verify(self) -> None:
-        report = verify_log()
+    def _verify(self, *, compare_columns: bool = False) -> None:
+        report = verify_log(compare_columns=compare_columns)
         if report.ok:
             self.stdout.write(f"OK: {report.events} events, {report.checkpoints} checkpoints verified")
             return

@@ -1,4 +1,4 @@
-"""The staff back office home."""
+"""The staff back office home: who you are here, the positions you hold, and what they let you do."""
 
 from __future__ import annotations
 
@@ -6,8 +6,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from diwan.core.access import ANY_STAFF, policy, roles_of
+from diwan.directory.roles import ROLE_LABELS, Role
+from diwan.directory.selectors import held_positions_detail
+
+DIRECTORY_ROLES = {Role.AGENCY_ADMIN, Role.COORDINATION_ADMIN}
+AUDIT_ROLES = {Role.AUDITOR, Role.INTEGRITY_OFFICER}
 
 
 @policy(ANY_STAFF)
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "backoffice/home.html", {"roles": sorted(roles_of(request))})
+    roles = roles_of(request)
+    context = {
+        "held": held_positions_detail(request.user),
+        "role_labels": {str(role): label for role, label in ROLE_LABELS.items()},
+        "can_manage_directory": bool(roles & DIRECTORY_ROLES),
+        "can_read_audit": bool(roles & AUDIT_ROLES),
+    }
+    return render(request, "backoffice/home.html", context)

@@ -216,3 +216,29 @@ def position_holders(position: Position) -> list[Any]:
 
 def public_signing_keys(agency: Agency) -> QuerySet[SigningKey]:
     return SigningKey.objects.filter(agency=agency).order_by("valid_from")
+
+
+@dataclass(frozen=True)
+class HeldPosition:
+    """A position a staff member holds now, and how: as its member, or acting for someone until a date."""
+
+    position: Position
+    acting_for: bool
+    until: dt.datetime | None
+
+
+def held_positions_detail(user: Any) -> list[HeldPosition]:
+    """The staff home's "your positions": memberships and delegations valid now (two queries)."""
+    if not _is_active_staff(user):
+        return []
+    now = clock.now()
+    related = ("position__office__agency",)
+    held = [
+        HeldPosition(m.position, False, m.valid_to)
+        for m in Membership.objects.filter(membership_valid_at(now), user=user).select_related(*related)
+    ]
+    held += [
+        HeldPosition(d.position, True, d.valid_to)
+        for d in Delegation.objects.filter(delegation_valid_at(now), delegate=user).select_related(*related)
+    ]
+    return held

@@ -65,9 +65,12 @@ def test_malformed_phones_are_refused_with_a_reason(typed: str, code: str) -> No
 
 
 def test_phone_error_is_translated() -> None:
-    with translation.override("en"), pytest.raises(ValidationFailed) as refused:
-        normalise_phone("12")
-    assert "Iraqi mobile number" in str(refused.value.message)
+    with translation.override("en"):
+        with pytest.raises(ValidationFailed) as refused:
+            normalise_phone("12")
+        assert "Iraqi mobile number" in str(refused.value.message)
+    with translation.override("ar"):
+        assert "رقم هاتف محمول عراقي" in str(refused.value.message)
 
 
 def test_display_phone_is_the_local_form() -> None:

@@ -51,13 +51,17 @@ def test_compiled_catalogue_matches_source(code: str) -> None:
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext (apt-get install gettext)")
 def test_catalogue_has_every_string_in_the_source(tmp_path: Path, settings: Any) -> None:
-    settings.LOCALE_PATHS = [str(tmp_path)]
+    # Extract from a copy of the source without its locale folder: makemessages writes into any `locale`
+    # folder above the files it reads, and this test must never touch the committed catalogues.
+    source = tmp_path / "diwan"
+    shutil.copytree(settings.SRC_DIR, source, ignore=shutil.ignore_patterns("locale", "__pycache__"))
+    settings.LOCALE_PATHS = [str(tmp_path / "locale")]
     cwd = Path.cwd()
-    os.chdir(settings.SRC_DIR)
+    os.chdir(source)
     try:
         call_command("makemessages", locale=["en"], ignore_patterns=IGNORE, verbosity=0)
     finally:
         os.chdir(cwd)
-    fresh = {(e.msgctxt, e.msgid) for e in polib.pofile(str(tmp_path / "en/LC_MESSAGES/django.po"))}
+    fresh = {(e.msgctxt, e.msgid) for e in polib.pofile(str(tmp_path / "locale/en/LC_MESSAGES/django.po"))}
     committed = {(e.msgctxt, e.msgid) for e in polib.pofile(str(catalogue_paths()["en"]))}
     assert sorted(fresh - committed) == [], "run: diwan translations extract, translate, compile"

@@ -53,6 +53,7 @@ def test_compiled_catalogue_matches_source(code: str) -> None:
 def test_catalogue_has_every_string_in_the_source(tmp_path: Path, settings: Any) -> None:
     # Extract from a copy of the source without its locale folder: makemessages writes into any `locale`
     # folder above the files it reads, and this test must never touch the committed catalogues.
+    committed_path = catalogue_paths()["en"]
     source = tmp_path / "diwan"
     shutil.copytree(settings.SRC_DIR, source, ignore=shutil.ignore_patterns("locale", "__pycache__"))
     settings.LOCALE_PATHS = [str(tmp_path / "locale")]
@@ -63,5 +64,6 @@ def test_catalogue_has_every_string_in_the_source(tmp_path: Path, settings: Any)
     finally:
         os.chdir(cwd)
     fresh = {(e.msgctxt, e.msgid) for e in polib.pofile(str(tmp_path / "locale/en/LC_MESSAGES/django.po"))}
-    committed = {(e.msgctxt, e.msgid) for e in polib.pofile(str(catalogue_paths()["en"]))}
+    committed = {(e.msgctxt, e.msgid) for e in polib.pofile(str(committed_path))}
+    assert fresh, "extraction found no strings"
     assert sorted(fresh - committed) == [], "run: diwan translations extract, translate, compile"

@@ -12,8 +12,9 @@
    with the same cursor. Promise: ratio >= 0.8 and >= 250,000 events/s. The rate of a walk over bytes
    already in memory is reported as well (extra), for reference.
 
-The benchmark creates and drops its own database `diwan_bench_audit` on 127.0.0.1 (user postgres, or
-BENCH_PG_URL=postgres://user@host:port). Without a server it reports the PostgreSQL part as skipped.
+The benchmark creates and drops its own database `diwan_bench_audit` (or BENCH_AUDIT_DB) on 127.0.0.1
+(user postgres, or BENCH_PG_URL=postgres://user@host:port). Without a server it reports the PostgreSQL
+part as skipped.
 Bounded: about 60-90 s. Run alone: `python -m bench.audit` (prints the results as JSON).
 """
 
@@ -32,7 +33,7 @@ from typing import Any
 from bench.common import BenchResult
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DB_NAME = "diwan_bench_audit"
+DB_NAME = os.environ.get("BENCH_AUDIT_DB", "diwan_bench_audit")  # own name when several run at once
 SERVER_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 WRITERS = 8
 ROUND_SECONDS = float(os.environ.get("BENCH_AUDIT_SECONDS", "5"))
@@ -136,7 +137,7 @@ def _round(kind: str) -> float:
         proc.start()
     for proc in procs:
         proc.join(timeout=ROUND_SECONDS + 30)
-    return sum(counts) / ROUND_SECONDS
+    return float(sum(counts[:])) / ROUND_SECONDS
 
 
 def _append() -> tuple[list[BenchResult], dict[str, Any]]:

@@ -39,8 +39,8 @@ _KINDS: dict[str, type[models.Field[Any, Any]]] = {
 class BodyValue(Expression):
     """One value of the sealed canonical body, extracted by the database (a generated column).
 
-    `kind`: "text", "int", "json" or "time". PostgreSQL uses the immutable functions audit_doc(bytea)
-    and audit_time(bytea) created by migration 0001 (diwan.audit.triggers.FUNCTIONS_SQL); SQLite uses
+    `kind`: "text", "int", "json" or "time". PostgreSQL uses the immutable functions audit_text,
+    audit_json and audit_time created by migration 0001 (diwan.audit.triggers.FUNCTIONS_SQL); SQLite uses
     json_extract. Keys are fixed identifiers from the model, never user input."""
 
     def __init__(self, key: str, kind: str) -> None:
@@ -75,11 +75,11 @@ class BodyValue(Expression):
             case "time":
                 return f"audit_time({body})", []
             case "json":
-                return f"(audit_doc({body}) -> '{self.key}')", []
+                return f"audit_json({body}, '{self.key}')", []
             case "int":
-                return f"((audit_doc({body}) ->> '{self.key}'))::bigint", []
+                return f"(audit_text({body}, '{self.key}'))::bigint", []
             case _:
-                return f"(audit_doc({body}) ->> '{self.key}')", []
+                return f"audit_text({body}, '{self.key}')", []
 
     def as_sqlite(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any

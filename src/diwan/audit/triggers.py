@@ -17,17 +17,31 @@ EVENT_REFUSED = "audit log is append-only"
 SEAL_REFUSED = "audit seals are append-only"
 CHECKPOINT_REFUSED = "audit checkpoints are append-only"
 
-# (name, argument, source): the bodies are compared with pg_proc.prosrc by verify.
+# (name, arguments, result, source): PL/pgSQL, so the per-statement cost stays a cached call (an SQL
+# function would be inlined, which re-parses its text for every INSERT and every generated column), and
+# `json` (not jsonb): extracting one key from the text is cheaper than building a jsonb tree. The bodies
+# are compared with pg_proc by verify (diwan.audit.verify.columns_are_generated).
 PG_FUNCTIONS = (
-    ("audit_doc", "bytea", "SELECT convert_from($1, 'SQL_ASCII')::jsonb"),
-    ("audit_time", "bytea", "SELECT (convert_from($1, 'SQL_ASCII')::jsonb ->> 'occurred_at')::timestamptz"),
+    ("audit_text", "bytea, text", "text", "BEGIN RETURN convert_from($1, 'SQL_ASCII')::json ->> $2; END"),
+    (
+        "audit_json",
+        "bytea, text",
+        "jsonb",
+        "BEGIN RETURN (convert_from($1, 'SQL_ASCII')::json -> $2)::jsonb; END",
+    ),
+    (
+        "audit_time",
+        "bytea",
+        "timestamptz",
+        "BEGIN RETURN (convert_from($1, 'SQL_ASCII')::json ->> 'occurred_at')::timestamptz; END",
+    ),
 )
 FUNCTIONS_SQL = [
-    f"CREATE OR REPLACE FUNCTION {name}({arg}) RETURNS {'jsonb' if name == 'audit_doc' else 'timestamptz'} "
-    f"LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn${source}$fn$"
-    for name, arg, source in PG_FUNCTIONS
+    f"CREATE OR REPLACE FUNCTION {name}({args}) RETURNS {result} "
+    f"LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn${source}$fn$"
+    for name, args, result, source in PG_FUNCTIONS
 ]
-FUNCTIONS_DROP_SQL = [f"DROP FUNCTION IF EXISTS {name}({arg})" for name, arg, _ in PG_FUNCTIONS]
+FUNCTIONS_DROP_SQL = [f"DROP FUNCTION IF EXISTS {name}({args})" for name, args, _, _ in PG_FUNCTIONS]
 
 _TABLES = (
     ("audit_event", EVENT_REFUSED),

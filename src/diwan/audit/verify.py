@@ -36,12 +36,12 @@ CHAIN_SQL = (
 # What migration 0001 makes: generated column -> its expression, as the database prints it back.
 PG_GENERATED = {
     "occurred_at": "audit_time(body)",
-    "event_type": "(audit_doc(body) ->> 'event_type'::text)",
-    "actor_id": "((audit_doc(body) ->> 'actor_id'::text))::bigint",
-    "office_id": "((audit_doc(body) ->> 'office_id'::text))::bigint",
-    "data_subject_id": "((audit_doc(body) ->> 'data_subject_id'::text))::bigint",
-    "objects_ref": "(audit_doc(body) -> 'objects'::text)",
-    "details": "(audit_doc(body) -> 'details'::text)",
+    "event_type": "audit_text(body, 'event_type'::text)",
+    "actor_id": "(audit_text(body, 'actor_id'::text))::bigint",
+    "office_id": "(audit_text(body, 'office_id'::text))::bigint",
+    "data_subject_id": "(audit_text(body, 'data_subject_id'::text))::bigint",
+    "objects_ref": "audit_json(body, 'objects'::text)",
+    "details": "audit_json(body, 'details'::text)",
 }
 SQLITE_GENERATED = {
     "occurred_at": "replace(substr(json_extract(CAST(\"body\" AS TEXT), '$.occurred_at'), 1, 26), 'T', ' ')",
@@ -171,11 +171,15 @@ def columns_are_generated() -> bool:
             if any(found.get(name) != ("s", expr) for name, expr in PG_GENERATED.items()):
                 return False
             cursor.execute(
-                "SELECT p.proname, p.prosrc, p.provolatile, pg_get_function_identity_arguments(p.oid) "
-                "FROM pg_proc p WHERE p.proname IN ('audit_doc', 'audit_time')"
+                "SELECT p.proname, p.prosrc, p.provolatile, pg_get_function_identity_arguments(p.oid), "
+                "l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname = ANY(%s)",
+                [[name for name, *_ in triggers.PG_FUNCTIONS]],
             )
             functions = sorted(cursor.fetchall())
-            expected = sorted((name, source, "i", arg) for name, arg, source in triggers.PG_FUNCTIONS)
+            expected = sorted(
+                (name, source, "i", args.replace(" ", "").replace(",", ", "), "plpgsql")
+                for name, args, _, source in triggers.PG_FUNCTIONS
+            )
             return functions == expected
         cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'audit_event'")
         row = cursor.fetchone()

@@ -7,7 +7,6 @@ their own transaction and in parallel; one sealer at a time numbers committed ev
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 import secrets
 from collections.abc import Mapping
@@ -15,9 +14,10 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models.base import ModelState
 
 from diwan.audit import merkle
-from diwan.audit.chain import GENESIS, canonical_body, chain_hash, checkpoint_message
+from diwan.audit.chain import GENESIS, canonical_body, chain_hash, checkpoint_message, normalise
 from diwan.audit.models import Checkpoint, Event, Seal
 from diwan.core import clock, crypto
 from diwan.core.middleware import current
@@ -29,6 +29,21 @@ CHECKPOINT_LOCK = 0x64697761_6E0A0002
 DEFAULT_SEAL_BATCH = 5000
 # The readable columns are generated from `body`, and `xid` is a column default: one value to send.
 _INSERT_SQL = "INSERT INTO audit_event (body) VALUES (%s) RETURNING id"
+
+
+# Event types already checked against EVENT_TYPE_SHAPE (a handful of StrEnum values per process).
+_GOOD_TYPES: set[str] = set()
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _normalised(value: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What the database generates from the body for `objects`/`details`: the canonical JSON read back.
+    Flat dicts of plain values (nearly every event) are just sorted; anything else takes the round trip."""
+    if not value:
+        return {}
+    if all(type(k) is str and type(v) in _PLAIN for k, v in value.items()):
+        return dict(sorted(value.items()))
+    return normalise(value)
 
 
 def _ip(value: str | None) -> str | None:
@@ -55,24 +70,30 @@ def record_event(
     the change). IP, user agent and request id come from the current request, if any. The event is
     inserted unsealed; the sealer (`diwan audit seal --follow`) chains it within about a second of commit.
     `details` and `objects` may hold any JSON value, dates and decimals (stored as canonical JSON)."""
-    if not EVENT_TYPE_SHAPE.match(str(event_type)):
-        raise ValueError(f"event type {event_type!r} is not shaped area.subject.verb")
+    type_name = str(event_type)
+    if type_name not in _GOOD_TYPES:
+        if not EVENT_TYPE_SHAPE.match(type_name):
+            raise ValueError(f"event type {event_type!r} is not shaped area.subject.verb")
+        _GOOD_TYPES.add(type_name)
     context = current.get()
     actor_pk = getattr(actor, "pk", None) if actor is not None else None
     subject = getattr(data_subject, "pk", data_subject) if data_subject is not None else None
     occurred_at = clock.now()
+    actor_id = int(actor_pk) if actor_pk is not None else None
+    office = int(office_id) if office_id is not None else None
+    subject_id = int(subject) if subject is not None else None
     body = canonical_body(
         occurred_at=occurred_at,
-        event_type=str(event_type),
-        actor_id=int(actor_pk) if actor_pk is not None else None,
+        event_type=type_name,
+        actor_id=actor_id,
         actor_label=(str(actor) if actor is not None else "")[:200],
         acting_for=acting_for[:200],
-        office_id=int(office_id) if office_id is not None else None,
+        office_id=office,
         ip=_ip(context.ip) if context else None,
         user_agent=context.user_agent[:300] if context else "",
         request_id=context.request_id[:32] if context else "",
         objects=objects or {},
-        data_subject_id=int(subject) if subject is not None else None,
+        data_subject_id=subject_id,
         purpose=purpose[:300],
         details=details or {},
         salt=secrets.token_hex(16),
@@ -82,19 +103,25 @@ def record_event(
     with connection.cursor() as cursor:
         cursor.execute(_INSERT_SQL, [body])
         row = cursor.fetchone()
-    # The returned event says what the database generated from the body (JSON values normalised).
-    event = Event(pk=row[0], body=body, xid=None)
-    doc = json.loads(body)
-    event.__dict__["doc"] = doc
-    event.occurred_at = occurred_at
-    event.event_type = doc["event_type"]
-    event.actor_id = doc["actor_id"]
-    event.office_id = doc["office_id"]
-    event.data_subject_id = doc["data_subject_id"]
-    event.objects_ref = doc["objects"]
-    event.details = doc["details"]
-    event._state.adding = False
-    event._state.db = connection.alias
+    # The returned event says what the database generated from the body (JSON values normalised). It is
+    # built like a row loaded from the database, without Model.__init__ (this runs in every audited
+    # transaction); `doc` (the rest of the body) is parsed only if someone reads it.
+    event = Event.__new__(Event)
+    state = event._state = ModelState()
+    state.adding = False
+    state.db = connection.alias
+    event.__dict__.update(
+        id=row[0],
+        body=body,
+        xid=None,
+        occurred_at=occurred_at,
+        event_type=type_name,
+        actor_id=actor_id,
+        office_id=office,
+        data_subject_id=subject_id,
+        objects_ref=_normalised(objects),
+        details=_normalised(details),
+    )
     return event
 
 

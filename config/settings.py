@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "diwan.audit",
     "diwan.accounts",
     "diwan.directory",
+    "diwan.casework",
     "diwan.notifications",
     "diwan.public",
     "diwan.portal",

@@ -12,7 +12,8 @@ A pure value: no database, no "now" of its own. Rules, in Asia/Baghdad local tim
   cut-off rule), do not. Overlapping suspensions are merged. An open suspension is taken to end at the
   moment asked about: the due date shown is the one that applies if the citizen resubmits now.
 - Remaining: working days after today up to the due date (0 on the due date itself, negative once
-  overdue). Overdue: today is after the due date. Due soon: not overdue and remaining <= due_soon_days.
+  overdue); while suspended, counted from the day a resubmission now would be received (so it stays
+  frozen). Overdue: today is after the due date. Due soon: not overdue and remaining <= due_soon_days.
 """
 
 from __future__ import annotations
@@ -148,14 +149,18 @@ class StatutoryClock:
 
     def state(self, at: dt.datetime) -> ClockState:
         due = self.due_date(at)
-        remaining = self.calendar.working_days_between(self.local_date(at), due)
+        suspended = self.is_suspended(at)
+        # While suspended, count from the day a resubmission now would be received: the number stays
+        # frozen over weekends and holidays too.
+        today = self.receipt_day(at) if suspended else self.local_date(at)
+        remaining = self.calendar.working_days_between(today, due)
         overdue = self.local_date(at) > due
         return ClockState(
             due_date=due,
             remaining=remaining,
             overdue=overdue,
             due_soon=not overdue and remaining <= self.rules.due_soon_days,
-            suspended=self.is_suspended(at),
+            suspended=suspended,
         )
 
     def remaining(self, at: dt.datetime) -> int:

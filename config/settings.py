@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "diwan.directory",
     "diwan.casework",
     "diwan.notifications",
+    "diwan.catalogue",
     "diwan.public",
     "diwan.portal",
     "diwan.backoffice",

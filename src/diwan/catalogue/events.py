@@ -1,0 +1,7 @@
+"""Audit event types of the service catalogue."""
+
+from enum import StrEnum
+
+
+class CatalogueEvent(StrEnum):
+    VERSION_PUBLISHED = "catalogue.version.published"

@@ -187,3 +187,17 @@ def test_deadline_is_a_working_day_and_state_is_consistent(
     assert state.due_date >= clock.received_on
     assert state.overdue == (state.remaining < 0 or moment.date() > state.due_date)
     assert not (state.overdue and state.due_soon)
+
+
+def test_returning_a_file_on_its_due_date_buys_no_time() -> None:
+    returned = Suspension(start=at(D(2026, 11, 29), 13))  # the due date, still open
+    clock = StatutoryClock(started_at=at(D(2026, 11, 22)), limit=5, calendar=PLAIN, suspensions=(returned,))
+    evening = clock.state(at(D(2026, 11, 29), 15))
+    assert (evening.due_date, evening.remaining, evening.overdue, evening.suspended) == (
+        D(2026, 11, 29),
+        0,
+        False,
+        True,
+    )
+    assert clock.state(at(D(2026, 11, 30))).overdue
+    assert clock.state(at(D(2026, 11, 30))).remaining == -1

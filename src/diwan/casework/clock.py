@@ -151,8 +151,10 @@ class StatutoryClock:
         due = self.due_date(at)
         suspended = self.is_suspended(at)
         # While suspended, count from the day a resubmission now would be received: the number stays
-        # frozen over weekends and holidays too.
-        today = self.receipt_day(at) if suspended else self.local_date(at)
+        # frozen over weekends and holidays too (unless that day is already past the due date).
+        today = self.local_date(at)
+        if suspended and self.receipt_day(at) <= due:
+            today = self.receipt_day(at)
         remaining = self.calendar.working_days_between(today, due)
         overdue = self.local_date(at) > due
         return ClockState(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from diwan.api import accounts, audit, directory, health
+from diwan.api import accounts, audit, catalogue, directory, health
 
 api = NinjaAPI(
     title="Diwan API",
@@ -17,3 +17,4 @@ api.add_router("/health", health.router)
 api.add_router("/me", accounts.router)
 api.add_router("/audit", audit.router)
 api.add_router("/directory", directory.router)
+api.add_router("/catalogue", catalogue.router)

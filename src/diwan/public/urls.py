@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from diwan.public import views
 
@@ -6,4 +6,5 @@ app_name = "public"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("services/", include("diwan.public.catalogue_urls")),
 ]

@@ -395,6 +395,58 @@ OFFICES += [
         ("قيادة شرطة بغداد", "فەرماندەیی پۆلیسی بەغدا", "Baghdad Police Command"),
         Governorate.BAGHDAD,
     ),
+    OfficeSpec(
+        "IQ-POLICE",
+        "CRIM-REC",
+        ("مديرية تسجيل الجنائي", "بەڕێوەبەرایەتیی تۆماری تاوان", "Directorate of Criminal Records"),
+        Governorate.BAGHDAD,
+    ),
+    # Offices the service catalogue routes to (services/*.yaml).
+    OfficeSpec(
+        "MOT",
+        "CRD",
+        ("دائرة تسجيل الشركات", "فەرمانگەی تۆمارکردنی کۆمپانیاکان", "Companies Registration Department"),
+        Governorate.BAGHDAD,
+        "HQ",
+    ),
+    OfficeSpec(
+        "MOHESR",
+        "DOC-AUTH",
+        (
+            "قسم تصديق الوثائق الدراسية",
+            "بەشی پەسەندکردنی بەڵگەنامە خوێندنییەکان",
+            "Academic Documents Authentication Section",
+        ),
+        Governorate.BAGHDAD,
+        "HQ",
+    ),
+    *_per_governorate(
+        "MOCHM",
+        "MUN",
+        "HQ",
+        FEDERAL_GOVERNORATES,
+        "مديرية بلديات محافظة {g}",
+        "بەڕێوەبەرایەتیی شارەوانییەکانی پارێزگای {g}",
+        "Municipalities Directorate, {g} Governorate",
+    ),
+    *_per_governorate(
+        "MOLSA",
+        "LAB",
+        "HQ",
+        FEDERAL_GOVERNORATES,
+        "دائرة العمل والتدريب المهني في {g}",
+        "فەرمانگەی کار و ڕاهێنانی پیشەیی لە {g}",
+        "Labour and Vocational Training Department, {g}",
+    ),
+    *_per_governorate(
+        "SJC",
+        "PS",
+        "PRESIDENCY",
+        FEDERAL_GOVERNORATES,
+        "محكمة الأحوال الشخصية في {g}",
+        "دادگای باری کەسی لە {g}",
+        "Personal Status Court, {g}",
+    ),
 ]
 
 # Position titles per role, in Arabic, Central Kurdish and English.

@@ -20,6 +20,7 @@ from diwan.accounts import mfa
 from diwan.accounts.actions.staff import staff_create, totp_confirm, totp_enrol
 from diwan.accounts.models import TOTPDevice, User, UserKind
 from diwan.accounts.validators import normalise_phone
+from diwan.catalogue.actions import catalogue_sync
 from diwan.core import clock
 from diwan.directory import actions
 from diwan.directory.models import Agency, Membership, Office, Position
@@ -239,6 +240,8 @@ def load_demo_data() -> LoadReport:
     report = LoadReport()
     with transaction.atomic():
         load_directory(report)
+        for _code, _number in catalogue_sync(actor=None).published:  # services/*.yaml, after the offices
+            report.count("service versions")
         load_staff(report)
         load_citizens(report)
     return report

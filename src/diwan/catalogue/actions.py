@@ -161,7 +161,10 @@ def catalogue_sync(*, actor: Any | None, directory: Path | None = None, check: b
     result = SyncResult()
     with transaction.atomic():
         agencies = {a.code: a for a in Agency.objects.all()}
-        existing = {s.code: s for s in Service.objects.select_related("current_version").select_for_update()}
+        existing = {
+            s.code: s
+            for s in Service.objects.select_related("current_version").select_for_update(of=("self",))
+        }
         for file, definition in loaded:
             data = canonical(definition)
             digest = content_hash(data)

@@ -14,12 +14,14 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 
 from diwan.accounts import mfa
 from diwan.accounts.actions.staff import staff_create, totp_confirm, totp_enrol
 from diwan.accounts.models import TOTPDevice, User, UserKind
 from diwan.accounts.validators import normalise_phone
+from diwan.casework.calendar import holidays_load
 from diwan.catalogue.actions import catalogue_sync
 from diwan.core import clock
 from diwan.directory import actions
@@ -242,6 +244,11 @@ def load_demo_data() -> LoadReport:
         load_directory(report)
         for _code, _number in catalogue_sync(actor=None).published:  # services/*.yaml, after the offices
             report.count("service versions")
+        for calendar_path in sorted((settings.BASE_DIR / "calendars").glob("iraq-*.yaml")):
+            # Official holidays: the statutory clock's calendar.
+            loaded = holidays_load(actor=None, path=calendar_path)
+            for _ in range(loaded.added + loaded.changed):
+                report.count("holidays")
         load_staff(report)
         load_citizens(report)
     return report

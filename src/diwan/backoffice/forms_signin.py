@@ -38,7 +38,7 @@ class CodeForm(forms.Form):
                 "inputmode": "numeric",
                 "pattern": "[0-9 ]*",
                 "dir": "ltr",
-                "class": "mono",
+                "class": "mono code",
             }
         ),
     )

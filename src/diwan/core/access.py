@@ -14,8 +14,10 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # Set in the session by the staff sign-in once the TOTP step succeeds; staff pages need it.
@@ -79,27 +81,16 @@ class Policy:
 
     def refuse(self, request: HttpRequest) -> HttpResponse:
         if self.kind == "demo":  # demo helpers do not exist in production: not found, not "sign in"
-            from django.http import Http404
-
             raise Http404
-        if not request.user.is_authenticated or (
-            self.kind == "citizen"
-            and not is_citizen(request.user)
-            and getattr(request.user, "kind", None) != "staff"
-        ):
-            login_url = (
-                "accounts:staff-sign-in" if self.kind in {"staff", "superuser", "mfa_pending"} else None
-            )
-            from django.urls import reverse
-
-            return redirect_to_login(request.get_full_path(), reverse(login_url or settings.LOGIN_URL))
+        staff_only = self.kind in {"staff", "superuser", "mfa_pending"}
+        if not request.user.is_authenticated:
+            login = "accounts:staff-sign-in" if staff_only else settings.LOGIN_URL
+            return redirect_to_login(request.get_full_path(), reverse(login))
         if (
-            self.kind in {"staff", "superuser"}
+            staff_only
             and getattr(request.user, "kind", None) == "staff"
             and not request.session.get(MFA_SESSION_KEY)
         ):
-            from django.shortcuts import redirect
-
             return redirect("accounts:staff-mfa")
         return TemplateResponse(
             request,

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from diwan.core.access import ANY_STAFF, policy, roles_of
-from diwan.directory.roles import ROLE_LABELS, Role
+from diwan.directory.roles import Role
 from diwan.directory.selectors import held_positions_detail
 
 DIRECTORY_ROLES = {Role.AGENCY_ADMIN, Role.COORDINATION_ADMIN}
@@ -18,7 +18,6 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request)
     context = {
         "held": held_positions_detail(request.user),
-        "role_labels": {str(role): label for role, label in ROLE_LABELS.items()},
         "can_manage_directory": bool(roles & DIRECTORY_ROLES),
         "can_read_audit": bool(roles & AUDIT_ROLES),
     }

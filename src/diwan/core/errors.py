@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class DiwanError(Exception):
@@ -27,8 +28,6 @@ class NotFound(DiwanError):
     status = 404
 
     def __init__(self, message: str | Promise = "") -> None:
-        from django.utils.translation import gettext_lazy as _
-
         super().__init__(message or _("Not found."), code="not_found")
 
 

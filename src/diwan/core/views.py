@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -9,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from diwan.core.access import PUBLIC, policy
+
+logger = logging.getLogger(__name__)
 
 
 @policy(PUBLIC)
@@ -25,9 +29,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # any database failure means not ready; the reason goes to the log, not the client
-        import logging
-
-        logging.getLogger(__name__).exception("readiness check failed")
+        logger.exception("readiness check failed")
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -260,9 +262,6 @@ def citizen_register(
 
 
 def clean_email(value: str) -> str:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
     email = (value or "").strip()
     if not email:
         return ""

@@ -6,12 +6,15 @@ transaction, validating first, and recording its audit event in the same transac
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from diwan.accounts import mfa
@@ -170,10 +173,6 @@ def _refuse_if_locked(user: User) -> None:
 def _register_failure(user: User, *, factor: str, details: dict[str, Any] | None = None) -> bool:
     """Count one failed attempt (own transaction, so it survives the caller's error); lock on the fifth.
     Returns True if this failure locked the account."""
-    import datetime as dt
-
-    from django.db.models import F
-
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
         user.refresh_from_db(fields=["failed_logins", "locked_until"])
@@ -220,8 +219,6 @@ def _ip_key(ip: str | None) -> str:
 
 
 def _refuse_if_ip_throttled(ip: str | None) -> None:
-    from django.core.cache import cache
-
     if int(cache.get(_ip_key(ip), 0)) >= IP_MAX_FAILURES:
         raise RateLimited(
             _("Too many failed sign-in attempts from this network. Wait %(minutes)d minutes and try again.")
@@ -231,8 +228,6 @@ def _refuse_if_ip_throttled(ip: str | None) -> None:
 
 
 def _count_ip_failure(ip: str | None) -> None:
-    from django.core.cache import cache
-
     key = _ip_key(ip)
     if not cache.add(key, 1, IP_WINDOW_SECONDS):
         try:
@@ -381,8 +376,6 @@ def staff_password_change(*, actor: User, user: User, current_password: str, new
 def staff_sign_out_everywhere(*, actor: User, user: User) -> int:
     """End every session of `user` (each dies on its next request, see accounts.middleware).
     Returns the new session epoch."""
-    from django.db.models import F
-
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
         user.refresh_from_db(fields=["session_epoch"])
@@ -426,8 +419,6 @@ def totp_replace(*, actor: User, user: User, secret: str, code: str) -> TOTPDevi
 def totp_reset(*, actor: User, user: User) -> None:
     """An administrator removes a lost authenticator: the person enrols a new one at next sign-in, and
     their current sessions end."""
-    from django.db.models import F
-
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)

@@ -6,6 +6,7 @@ without gettext can still build the .mo files that are committed beside the .po 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,6 @@ class Command(BaseCommand):
         action = options["action"]
         if action == "extract":
             src = Path(settings.SRC_DIR)
-            import os
-
             cwd = Path.cwd()
             os.chdir(src)
             try:

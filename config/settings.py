@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "diwan.casework",
     "diwan.notifications",
     "diwan.catalogue",
+    "diwan.applications",
     "diwan.public",
     "diwan.portal",
     "diwan.backoffice",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import models
@@ -38,3 +39,23 @@ class TranslatedTextField(models.JSONField):
     """Content in the database that citizens read: {"ar": …, "ckb": …, "en": …} (ARCHITECTURE §5.9)."""
 
     description = "Text in Arabic, Central Kurdish and English"
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON value encrypted at rest (AES-GCM), e.g. a citizen's form answers. Not searchable."""
+
+    description = "JSON encrypted at rest with AES-256-GCM"
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        text = super().from_db_value(value, expression, connection)
+        return json.loads(text) if text else None
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return super().get_prep_value(
+            json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        )
+
+    def to_python(self, value: Any) -> Any:
+        return value

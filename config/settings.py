@@ -97,6 +97,14 @@ STAFF_IDLE = declare("DIWAN_STAFF_IDLE_MINUTES", "15", "Staff session idle timeo
 STAFF_ABSOLUTE = declare("DIWAN_STAFF_ABSOLUTE_HOURS", "8", "Staff session absolute lifetime in hours.")
 HSTS = declare("DIWAN_HSTS_SECONDS", "31536000", "Strict-Transport-Security max-age in production.")
 BEHIND_PROXY = declare("DIWAN_BEHIND_TLS_PROXY", None, "true when a TLS proxy sets X-Forwarded-Proto.")
+MALWARE_SCANNER = declare(
+    "DIWAN_MALWARE_SCANNER",
+    "demo",
+    "Malware-scanner plugin for uploads: demo (refuses only the EICAR test file), clamd, or a dotted path.",
+)
+CLAMD_ADDRESS = declare(
+    "DIWAN_CLAMD_ADDRESS", "tcp://127.0.0.1:3310", "ClamAV daemon: tcp://host:port or unix:///path/to/socket."
+)
 
 DIWAN_MODE = read_str(MODE)
 if DIWAN_MODE not in {"development", "test", "production"}:
@@ -330,6 +338,10 @@ DIWAN_SMS_GATEWAY_URL = read_str(SMS_URL)
 DIWAN_SMS_GATEWAY_TOKEN = read_str(SMS_TOKEN)
 DIWAN_SMS_GATEWAY_BODY = read_str(SMS_BODY)
 DIWAN_IDENTITY_PROVIDERS = read_list(IDENTITY_PROVIDERS)
+# Uploads: every file is scanned; an unreachable scanner refuses the upload. Production logs a warning
+# while the demo scanner is in use (docs/applications.md).
+DIWAN_MALWARE_SCANNER = read_str(MALWARE_SCANNER)
+DIWAN_CLAMD_ADDRESS = read_str(CLAMD_ADDRESS)
 DIWAN_OIDC = {
     "issuer": read_str(OIDC_ISSUER),
     "client_id": read_str(OIDC_CLIENT_ID),

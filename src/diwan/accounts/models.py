@@ -62,8 +62,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name_ckb = models.CharField(_("full name (Kurdish)"), max_length=200, blank=True)
     full_name_latin = models.CharField(_("full name (Latin letters)"), max_length=200, blank=True)
     national_id = EncryptedTextField(_("national ID number"), blank=True, context=NATIONAL_ID_CONTEXT)
-    # HMAC of the national ID for exact lookup without decrypting (core.crypto.blind_index).
-    national_id_index = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # HMAC of the national ID for exact lookup without decrypting (core.crypto.blind_index). Unique per
+    # kind: an official may also have a citizen account (and apply for services), and the same index on
+    # both is how casework knows the official must not handle their own file.
+    national_id_index = models.CharField(  # noqa: DJ001 NULL, not "": many accounts have none, and NULLs never collide
+        max_length=64, null=True, blank=True, editable=False
+    )
     governorate = models.CharField(_("governorate"), max_length=3, choices=Governorate.choices, blank=True)
     verification_level = models.PositiveSmallIntegerField(
         choices=VerificationLevel.choices, default=VerificationLevel.PHONE
@@ -86,6 +90,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "national_id_index"], name="accounts_user_national_id_per_kind"
+            ),
             models.CheckConstraint(
                 condition=models.Q(kind="staff", username__isnull=False)
                 | models.Q(kind="citizen", phone__isnull=False)

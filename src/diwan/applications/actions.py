@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from diwan.accounts.models import NATIONAL_ID_CONTEXT
 from diwan.applications.events import ApplicationEvent
-from diwan.applications.forms import missing_answers, pages, visible_fields
+from diwan.applications.forms import merge_answers, missing_answers, pages, visible_fields
 from diwan.applications.models import Application, ApplicationStatus, Attachment
 from diwan.applications.tracking import new_tracking_number
 from diwan.applications.uploads import check_upload
@@ -116,7 +116,7 @@ def draft_save_page(
             allowed = set(application.correction_fields)
             if any(name not in allowed for name in answers if answers[name] != application.answers.get(name)):
                 raise ValidationFailed(_("Only the answers the office marked can be changed."))
-        merged = {**application.answers, **answers}
+        merged = merge_answers(application.definition, application.answers, answers)
         if next_page is None:
             index = keys.index(page_key)
             next_page = keys[index + 1] if index + 1 < len(keys) else "check"
@@ -152,7 +152,7 @@ def draft_delete(*, actor: Any, application_id: int) -> None:
 
 
 def attachment_add(
-    *, actor: Any, application: Application, field_name: str, upload: UploadedFile
+    *, actor: Any, application: Application, field_name: str, upload: UploadedFile[Any]
 ) -> Attachment:
     """Store an uploaded file after checking its type by content, its size and the malware scanner.
     `field_name` is a file field of the form, or "" for a case message's attachment. The caller has

@@ -593,7 +593,7 @@ def _escalate(task: Task, *, actor: Any | None, reason: str) -> None:
         message_queue(
             actor=actor,
             medium=Medium.EMAIL if supervisor.email else Medium.SMS,
-            recipient=supervisor.email or supervisor.phone,
+            recipient=supervisor.email or supervisor.phone or "",
             template="casework.escalated",
             context={
                 "stage": pick(stage["name"], "ar"),

@@ -45,6 +45,9 @@ class EncryptedJSONField(EncryptedTextField):
     """A JSON value encrypted at rest (AES-GCM), e.g. a citizen's form answers. Not searchable."""
 
     description = "JSON encrypted at rest with AES-256-GCM"
+    # django-stubs: the attribute holds any JSON value, not the text the column stores.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
         text = super().from_db_value(value, expression, connection)

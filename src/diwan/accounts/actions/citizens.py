@@ -164,7 +164,7 @@ def citizen_code_verify(*, phone: str, code: str) -> CodeOutcome:
 
 def _national_id_taken(national_id: str, *, exclude: int | None = None) -> bool:
     index = blind_index(national_id, context=NATIONAL_ID_CONTEXT)
-    found = User.objects.filter(national_id_index=index)
+    found = User.objects.filter(kind=UserKind.CITIZEN, national_id_index=index)
     if exclude is not None:
         found = found.exclude(pk=exclude)
     return found.exists()
@@ -283,7 +283,11 @@ def citizen_sign_in_with_identity(*, identity: VerifiedIdentity) -> User:
     index = blind_index(identity.national_id, context=NATIONAL_ID_CONTEXT)
     try:
         with transaction.atomic():
-            user = User.objects.select_for_update().filter(national_id_index=index).first()
+            user = (
+                User.objects.select_for_update()
+                .filter(kind=UserKind.CITIZEN, national_id_index=index)
+                .first()
+            )
             if user is not None and (user.kind != UserKind.CITIZEN or not user.is_active):
                 refused = user
             else:

@@ -82,7 +82,7 @@ def staff_create(
             raise ValidationFailed(_("This username is already taken."), field="username", code="taken")
         if national_id:
             user.set_national_id(national_id)
-            if User.objects.filter(national_id_index=user.national_id_index).exists():
+            if User.objects.filter(kind=UserKind.STAFF, national_id_index=user.national_id_index).exists():
                 raise ValidationFailed(
                     _("Another account already has this national ID number."), field="national_id"
                 )

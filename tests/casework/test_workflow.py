@@ -396,3 +396,38 @@ def test_a_refused_upload_leaves_no_file(desk: Desk) -> None:
         )
     assert not draft.attachments.exists()
     assert events("applications.file.refused")
+
+
+def test_a_stage_waits_for_its_consultations(desk: Desk) -> None:
+    evidence = Office.objects.get(agency__code="IQ-POLICE", code="CRIM-EVID")
+    examiner = make_official(evidence, Role.CASE_OFFICER)
+    application = submitted(make_citizen())
+    stage = stage_task(application)
+    consultation = actions._open_consultation(
+        actor=None,
+        parent=stage,
+        consultation={
+            "agency": "IQ-POLICE",
+            "office": "CRIM-EVID",
+            "question": {"ar": "هل البصمات مطابقة؟", "ckb": "ئایا پەنجەمۆرەکان یەکدەگرنەوە؟", "en": "Do prints match?"},
+            "time_limit_days": 2,
+        },
+    )
+    assert consultation.assignee == examiner
+    assert consultation.office == evidence
+    # The consulted office sees the file through its task; the examiner may not act on the stage itself.
+    assert selectors.access_case_for(examiner, application.pk).office_id == evidence.pk
+    with pytest.raises(Conflict, match="consultation"):
+        actions.task_approve(actor=stage.assignee, task_id=stage.pk, revision=fresh(application).revision)
+    with pytest.raises(ValidationFailed):
+        actions.consultation_answer(
+            actor=examiner, task_id=consultation.pk, revision=fresh(application).revision, answer=""
+        )
+    actions.consultation_answer(
+        actor=examiner,
+        task_id=consultation.pk,
+        revision=fresh(application).revision,
+        answer="لا توجد قيود جنائية مطابقة",
+    )
+    actions.task_approve(actor=stage.assignee, task_id=stage.pk, revision=fresh(application).revision)
+    assert stage_task(application).stage_key == "review"

@@ -409,7 +409,11 @@ def test_a_stage_waits_for_its_consultations(desk: Desk) -> None:
         consultation={
             "agency": "IQ-POLICE",
             "office": "CRIM-EVID",
-            "question": {"ar": "هل البصمات مطابقة؟", "ckb": "ئایا پەنجەمۆرەکان یەکدەگرنەوە؟", "en": "Do prints match?"},
+            "question": {
+                "ar": "هل البصمات مطابقة؟",
+                "ckb": "ئایا پەنجەمۆرەکان یەکدەگرنەوە؟",
+                "en": "Do the fingerprints match?",
+            },
             "time_limit_days": 2,
         },
     )

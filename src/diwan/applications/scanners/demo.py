@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from diwan.applications.scanners.base import ScanVerdict
 
-EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-" + b"ANTIVIRUS-TEST-" + b"FILE!$H+H*"
 WINDOW = 4096
 SIGNATURE = "Eicar-Test-Signature"
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("directory/", include("diwan.backoffice.directory_urls")),
     path("security/", include("diwan.backoffice.security_urls")),
     path("audit/", include("diwan.backoffice.audit_urls")),
+    path("cases/", include("diwan.backoffice.casework_urls")),
 ]

@@ -11,6 +11,7 @@ from diwan.directory.selectors import held_positions_detail
 
 DIRECTORY_ROLES = {Role.AGENCY_ADMIN, Role.COORDINATION_ADMIN}
 AUDIT_ROLES = {Role.AUDITOR, Role.INTEGRITY_OFFICER}
+CASEWORK_ROLES = {Role.CASE_OFFICER, Role.REVIEWER, Role.APPROVER}
 
 
 @policy(ANY_STAFF)
@@ -20,5 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "held": held_positions_detail(request.user),
         "can_manage_directory": bool(roles & DIRECTORY_ROLES),
         "can_read_audit": bool(roles & AUDIT_ROLES),
+        "can_work_cases": bool(roles & CASEWORK_ROLES),
+        "can_review_break_glass": Role.INTEGRITY_OFFICER in roles,
     }
     return render(request, "backoffice/home.html", context)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from diwan.api import accounts, audit, catalogue, directory, health
+from diwan.api import accounts, applications, audit, casework, catalogue, directory, health
 
 api = NinjaAPI(
     title="Diwan API",
@@ -18,3 +18,5 @@ api.add_router("/me", accounts.router)
 api.add_router("/audit", audit.router)
 api.add_router("/directory", directory.router)
 api.add_router("/catalogue", catalogue.router)
+api.add_router("/applications", applications.router)
+api.add_router("/casework", casework.router)

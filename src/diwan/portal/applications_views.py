@@ -379,15 +379,26 @@ def _next_url(application: Application, page_key: str, *, correcting: bool, from
 # --- Check your answers, submit ----------------------------------------------------------------------
 
 
+LEFT_TO_RIGHT_TYPES = {"national_id", "phone", "email", "number"}  # shown isolated, left to right
+
+
 def _answer_sections(application: Application, *, change: bool) -> list[dict[str, Any]]:
-    """Every visible answer by page, as the citizen reads it, with its "Change" link."""
+    """Every visible answer by page, as the citizen reads it, with its "Change" link. Declarations are
+    not listed: the page above the Send button repeats them."""
     attachments = current_attachments(application)
     sections = []
     for page, fields in visible_pages(application.definition, application.answers):
         rows = []
         for field in fields:
             name = field["name"]
-            row: dict[str, Any] = {"name": name, "label": pick(field["label"]), "file": None}
+            if field["type"] == "declaration":
+                continue
+            row: dict[str, Any] = {
+                "name": name,
+                "label": pick(field["label"]),
+                "file": None,
+                "ltr": field["type"] in LEFT_TO_RIGHT_TYPES,
+            }
             if field["type"] == "file":
                 row["file"] = attachments.get(name)
                 row["value"] = row["file"].original_name if row["file"] else _("Not uploaded")
@@ -395,7 +406,8 @@ def _answer_sections(application: Application, *, change: bool) -> list[dict[str
                 row["value"] = answer_display(field, application.answers.get(name))
             row["change_url"] = _field_link(application, name, from_check=True) if change else ""
             rows.append(row)
-        sections.append({"key": page["key"], "title": pick(page["title"]), "rows": rows})
+        if rows:
+            sections.append({"key": page["key"], "title": pick(page["title"]), "rows": rows})
     return sections
 
 

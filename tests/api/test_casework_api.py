@@ -133,7 +133,6 @@ def test_reading_a_file_is_recorded(client: Client, office: Bureau, filed: Appli
     download = client.get(f"{API}/cases/{filed.pk}/files/{card}")
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
-    download.close()
     assert _viewed(filed) == 2
     another = submitted(filed.applicant)  # in the same office: a file is reached through its own case
     assert call(client, "GET", f"{API}/cases/{another.pk}/files/{card}")[0].status_code == 404

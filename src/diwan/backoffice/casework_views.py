@@ -210,6 +210,10 @@ def _names(tasks: list[Task], entries: list[CaseEntry]) -> dict[int, str]:
     for task in tasks:
         if task.assignee is not None:
             names[task.assignee.pk] = task.assignee.full_name_ar
+        if task.escalated_to_id is not None and task.escalated_to_id not in names:
+            escalated_to = task.escalated_to  # one read per escalated task (a handful at most)
+            if escalated_to is not None:
+                names[escalated_to.pk] = escalated_to.full_name_ar
     for entry in entries:
         if entry.actor is not None:
             names[entry.actor.pk] = entry.actor.full_name_ar

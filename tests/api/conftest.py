@@ -1,9 +1,8 @@
-"""Fixtures of the API tests: the demo directory with the real services/, officials, private files in
-a temporary folder."""
+"""Fixtures of the API tests: the demo directory with the real services/, officials and citizens
+(uploads go to a temporary folder: tests/conftest.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,17 +13,6 @@ from diwan.demo.loader import LoadReport, load_directory
 from tests.accounts.citizen_support import make_citizen
 
 from .support import Bureau, bureau
-
-
-@pytest.fixture(autouse=True)
-def private_files(settings: Any, tmp_path: Path) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
 
 
 @pytest.fixture

@@ -601,8 +601,9 @@ def test_staff_download_a_document_as_an_attachment(client: Client, desk: Desk) 
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
+    # Read to the end: the test client then closes the response (closing it again would end the test's
+    # database connection on PostgreSQL).
     assert b"".join(response.streaming_content) == pdf_bytes()  # type: ignore[attr-defined]
-    response.close()
 
     sign_in_staff(client, desk.outsider)
     assert client.get(f"/en/office/cases/files/{attachment.pk}/").status_code == 404

@@ -36,9 +36,10 @@ demo-data: migrate
 
 demo: demo-data
 	@$(DIWAN) demo-data --print-accounts
-	@echo "Serving on http://127.0.0.1:$(PORT)/ar/  (Ctrl-C stops the server and the task worker)"
+	@echo "Serving on http://127.0.0.1:$(PORT)/ar/  (Ctrl-C stops the server, the task worker, the sealer and casework ticks)"
 	@trap 'kill 0' EXIT; $(DIWAN) db_worker --interval 0.5 >var/worker.log 2>&1 & \
 	  $(DIWAN) audit seal --follow --interval 0.2 >var/audit-sealer.log 2>&1 & \
+	  $(DIWAN) casework tick --follow >var/casework-tick.log 2>&1 & \
 	  $(DIWAN) runserver 127.0.0.1:$(PORT)
 
 serve: install

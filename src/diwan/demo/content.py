@@ -529,6 +529,22 @@ STAFF: list[StaffSpec] = [
     StaffSpec(
         "molsa.officer", "رسل حميد الكعبي", "", "Rusul Hameed Al-Kaabi", "MOLSA", "SP-BSR", Role.CASE_OFFICER
     ),
+    # The busiest demo office: passports in Baghdad (check, review and approval stages).
+    StaffSpec(
+        "pass.officer",
+        "مريم عادل الحسناوي",
+        "",
+        "Maryam Adel Al-Hasnawi",
+        "MOI",
+        "PASS-BGD",
+        Role.CASE_OFFICER,
+    ),
+    StaffSpec(
+        "pass.reviewer", "ياسر نعمة البياتي", "", "Yasir Nima Al-Bayati", "MOI", "PASS-BGD", Role.REVIEWER
+    ),
+    StaffSpec(
+        "pass.approver", "هدى سلمان العزاوي", "", "Huda Salman Al-Azzawi", "MOI", "PASS-BGD", Role.APPROVER
+    ),
     StaffSpec(
         "sjc.admin", "أحمد فاضل التميمي", "", "Ahmed Fadhil Al-Tamimi", "SJC", "PRESIDENCY", Role.AGENCY_ADMIN
     ),

@@ -1,34 +1,42 @@
-"""Loads the demo organisation, staff and citizens through the actions, idempotently.
+"""Loads the demo organisation, staff, citizens and their applications through the actions, idempotently.
 
-Everything is keyed (agency code, office code, position role + title, username, phone), so a second run
-creates nothing. Demo passwords and TOTP secrets are derived from the username and are public: the
-command refuses to run when settings.DIWAN_DEMO_ALLOWED is false (production), and every demo person is
-flagged is_test_data.
+Everything is keyed (agency code, office code, position role + title, username, phone, an application's
+start token), so a second run creates nothing. Demo passwords and TOTP secrets are derived from the
+username and are public: the command refuses to run when settings.DIWAN_DEMO_ALLOWED is false
+(production), and every demo person and application is flagged is_test_data.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import functools
 import hashlib
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from diwan.accounts import mfa
 from diwan.accounts.actions.staff import staff_create, totp_confirm, totp_enrol
 from diwan.accounts.models import TOTPDevice, User, UserKind
+from diwan.accounts.passwords import Nist80063bValidator
 from diwan.accounts.validators import normalise_phone
 from diwan.casework.calendar import holidays_load
 from diwan.catalogue.actions import catalogue_sync
 from diwan.core import clock
 from diwan.directory import actions
 from diwan.directory.models import Agency, Membership, Office, Position
+from diwan.directory.roles import Role
 from diwan.directory.selectors import membership_valid_at
 
-from . import content
+from . import case_content, content
+from .answers import Person
+from .casework import SHOWCASE_CITIZENS, load_applications
 
 
 @dataclass
@@ -70,10 +78,29 @@ DEMO_WORDS = (
 )
 
 
-def demo_password(username: str) -> str:
-    """A public demo passphrase of four words (>= 15 characters), the same every run for a username."""
-    digest = hashlib.sha256(f"diwan-demo-password:{username}".encode()).digest()
-    return " ".join(["demo", *(DEMO_WORDS[b % len(DEMO_WORDS)] for b in digest[:4])])
+@functools.cache
+def _password_rules() -> Nist80063bValidator:
+    return Nist80063bValidator()  # reads the common-passwords list once
+
+
+def demo_password(username: str, names: tuple[str, str, str] = ("", "", "")) -> str:
+    """A public demo passphrase of four words (>= 15 characters), the same every run for a username.
+    A phrase the password rules refuse for this person (it contains a part of the username or of the
+    names (ar, ckb, latin), e.g. "mot" in "demo tigris") is passed over for the next one."""
+    person = SimpleNamespace(
+        username=username, full_name_ar=names[0], full_name_ckb=names[1], full_name_latin=names[2], email=""
+    )
+    candidate = ""
+    for attempt in range(50):
+        salt = f":{attempt}" if attempt else ""
+        digest = hashlib.sha256(f"diwan-demo-password:{username}{salt}".encode()).digest()
+        candidate = " ".join(["demo", *(DEMO_WORDS[b % len(DEMO_WORDS)] for b in digest[:4])])
+        try:
+            _password_rules().validate(candidate, person)
+        except ValidationError:
+            continue
+        return candidate
+    return candidate
 
 
 def demo_totp_secret(username: str) -> str:
@@ -85,7 +112,7 @@ def demo_accounts() -> list[DemoAccount]:
     return [
         DemoAccount(
             username=spec.username,
-            password=demo_password(spec.username),
+            password=demo_password(spec.username, (spec.name_ar, spec.name_ckb, spec.name_latin)),
             totp_secret=demo_totp_secret(spec.username),
             role=spec.role,
             agency=spec.agency,
@@ -137,8 +164,48 @@ def _position(office: Office, role: str, report: LoadReport) -> Position:
     return found
 
 
-def load_staff(report: LoadReport) -> None:
-    for spec in content.STAFF:
+def synthetic_staff() -> list[content.StaffSpec]:
+    """The officials of the offices the services route to (case_content.STAFFED), the same every run."""
+    rng = random.Random(case_content.STAFF_SEED)  # noqa: S311 - reproducible synthetic data, not secrets
+    roles = (("officer", Role.CASE_OFFICER), ("reviewer", Role.REVIEWER), ("approver", Role.APPROVER))
+    people: list[content.StaffSpec] = []
+    for staffing in case_content.STAFFED:
+        counts = {
+            "officer": staffing.officers,
+            "reviewer": staffing.reviewers,
+            "approver": staffing.approvers,
+        }
+        kurdish = (staffing.agency, staffing.office) in case_content.KURDISH_STAFFED
+        for short, role in roles:
+            for n in range(1, counts[short] + 1):
+                username = f"{staffing.agency}.{staffing.office}.{short}{n}".lower()
+                if kurdish:
+                    first = rng.choice(content.KURDISH_WOMEN + content.KURDISH_MEN)
+                    father, grandfather = rng.choice(content.KURDISH_FATHERS), rng.choice(content.KURDISH_MEN)
+                    parts = [first, father, grandfather]
+                    name_ar, name_ckb, name_latin = (" ".join(p[i] for p in parts) for i in range(3))
+                else:
+                    first_ar = rng.choice(content.ARAB_WOMEN + content.ARAB_MEN)
+                    father_ar, family = rng.choice(content.ARAB_MEN), rng.choice(content.ARAB_FAMILIES)
+                    name_ar = " ".join([first_ar[0], father_ar[0], family[0]])
+                    name_latin = " ".join([first_ar[1], father_ar[1], family[1]])
+                    name_ckb = ""
+                people.append(
+                    content.StaffSpec(
+                        username, name_ar, name_ckb, name_latin, staffing.agency, staffing.office, role
+                    )
+                )
+    return people
+
+
+def staff_since() -> dt.datetime:
+    """When the demo officials took up their posts: before the first demo application."""
+    return clock.now() - dt.timedelta(days=case_content.WINDOW_DAYS + 30)
+
+
+def load_staff(report: LoadReport, specs: Iterable[content.StaffSpec] | None = None) -> None:
+    since = staff_since()
+    for spec in content.STAFF if specs is None else specs:
         user = User.objects.filter(username=spec.username).first()
         if user is None:
             user = staff_create(
@@ -147,7 +214,7 @@ def load_staff(report: LoadReport) -> None:
                 full_name_ar=spec.name_ar,
                 full_name_ckb=spec.name_ckb,
                 full_name_latin=spec.name_latin,
-                password=demo_password(spec.username),
+                password=demo_password(spec.username, (spec.name_ar, spec.name_ckb, spec.name_latin)),
                 is_test_data=True,
             )
             report.count("staff")
@@ -161,12 +228,13 @@ def load_staff(report: LoadReport) -> None:
         if not Membership.objects.filter(
             membership_valid_at(clock.now()), user=user, position=position
         ).exists():
-            actions.membership_grant(actor=None, user=user, position=position)
+            actions.membership_grant(actor=None, user=user, position=position, valid_from=since)
             report.count("memberships")
 
 
 def synthetic_citizens() -> list[dict[str, str]]:
-    """The same people every run (seeded): names, governorate, 12-digit national ID and mobile number."""
+    """The same people every run (seeded): names, governorate, 12-digit national ID and mobile number.
+    The first 60 are the original demo citizens; the others apply for the demo applications."""
     rng = random.Random(content.CITIZEN_SEED)  # noqa: S311 - reproducible synthetic data, not secrets
     people: list[dict[str, str]] = []
     seen_ids: set[str] = set()
@@ -211,6 +279,45 @@ def synthetic_citizens() -> list[dict[str, str]]:
                 "phone": normalise_phone(phone),
             }
         )
+    people += _more_citizens(seen_ids, seen_phones)
+    return people
+
+
+def _more_citizens(seen_ids: set[str], seen_phones: set[str]) -> list[dict[str, str]]:
+    """Applicants of the demo applications, living mostly in the demo governorates (case_content)."""
+    rng = random.Random(case_content.EXTRA_CITIZEN_SEED)  # noqa: S311 - reproducible synthetic data
+    governorates = list(case_content.GOVERNORATE_WEIGHTS)
+    weights = list(case_content.GOVERNORATE_WEIGHTS.values())
+    people: list[dict[str, str]] = []
+    while len(people) < case_content.EXTRA_CITIZENS:
+        governorate = rng.choices(governorates, weights=weights)[0]
+        if governorate in content.REGION_GOVERNORATES:
+            k_first = rng.choice(content.KURDISH_WOMEN + content.KURDISH_MEN)
+            parts = [k_first, rng.choice(content.KURDISH_FATHERS), rng.choice(content.KURDISH_MEN)]
+            name_ar, name_ckb, name_latin = (" ".join(p[i] for p in parts) for i in range(3))
+        else:
+            first = rng.choice(content.ARAB_WOMEN + content.ARAB_MEN)
+            father, grandfather = rng.choice(content.ARAB_MEN), rng.choice(content.ARAB_MEN)
+            family = rng.choice(content.ARAB_FAMILIES)
+            name_ar = " ".join([first[0], father[0], grandfather[0], family[0]])
+            name_latin = " ".join([first[1], father[1], grandfather[1], family[1]])
+            name_ckb = ""
+        national_id = str(rng.randint(1, 9)) + f"{rng.randrange(10**11):011d}"
+        phone = normalise_phone("+9647" + rng.choice(content.MOBILE_PREFIXES) + f"{rng.randrange(10**7):07d}")
+        if national_id in seen_ids or phone in seen_phones:
+            continue
+        seen_ids.add(national_id)
+        seen_phones.add(phone)
+        people.append(
+            {
+                "full_name_ar": name_ar,
+                "full_name_ckb": name_ckb,
+                "full_name_latin": name_latin,
+                "governorate": governorate,
+                "national_id": national_id,
+                "phone": phone,
+            }
+        )
     return people
 
 
@@ -238,7 +345,37 @@ def load_citizens(report: LoadReport) -> None:
         report.count("citizens")
 
 
-def load_demo_data() -> LoadReport:
+def demo_people() -> list[Person]:
+    """The synthetic citizens as applicants (their accounts, national IDs decrypted), in a fixed order."""
+    people = synthetic_citizens()
+    users = {u.phone: u for u in User.objects.filter(phone__in=[p["phone"] for p in people])}
+    found = []
+    for person in people:
+        user = users.get(person["phone"])
+        if user is None:
+            continue
+        found.append(
+            Person(
+                user_id=user.pk,
+                full_name_ar=user.full_name_ar,
+                full_name_latin=user.full_name_latin,
+                national_id=user.national_id,
+                phone=person["phone"],
+                governorate=user.governorate,
+                language="ckb" if user.full_name_ckb else "ar",
+            )
+        )
+    return found
+
+
+def showcase_citizens() -> list[dict[str, str]]:
+    """The citizens whose applications show every state (printed by `--print-accounts`)."""
+    people = synthetic_citizens()
+    return [people[index] for index in SHOWCASE_CITIZENS if index < len(people)]
+
+
+def load_demo_data(*, applications: int | None = None) -> LoadReport:
+    """Everything, idempotently. `applications` caps the number of demo applications (tests)."""
     report = LoadReport()
     with transaction.atomic():
         load_directory(report)
@@ -250,5 +387,10 @@ def load_demo_data() -> LoadReport:
             for _ in range(loaded.added + loaded.changed):
                 report.count("holidays")
         load_staff(report)
+        load_staff(report, synthetic_staff())
         load_citizens(report)
+    # Months of casework, step by step in simulated time, each step its own transaction (see casework.py).
+    outcome = load_applications(demo_people(), limit=applications)
+    for _ in range(outcome.applications):
+        report.count("applications")
     return report

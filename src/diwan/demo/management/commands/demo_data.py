@@ -1,4 +1,5 @@
-"""`diwan demo-data`: load the demo organisation, staff and citizens (idempotent); never in production."""
+"""`diwan demo-data`: load the demo organisation, staff, citizens and their applications (idempotent);
+never in production."""
 
 from __future__ import annotations
 
@@ -8,17 +9,24 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from diwan.accounts import mfa
-from diwan.demo.loader import demo_accounts, load_demo_data
+from diwan.accounts.models import User
+from diwan.accounts.validators import display_phone
+from diwan.applications.models import Application, ApplicationStatus
+from diwan.demo.loader import demo_accounts, load_demo_data, showcase_citizens
 
 
 class Command(BaseCommand):
-    help = "Load the demo directory, staff for every role and synthetic citizens (idempotent)."
+    help = (
+        "Load the demo directory, staff for every role, synthetic citizens and months of their "
+        "applications (idempotent)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--print-accounts",
             action="store_true",
-            help="Also print the demo staff accounts: username, password, TOTP secret and current code.",
+            help="Also print the demo accounts: staff (username, password, TOTP secret, current code) and "
+            "citizens with applications (phone number).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -61,4 +69,32 @@ class Command(BaseCommand):
             "Sign in at /en/account/staff/sign-in/ with username and password, then the 6-digit code: "
             "add the TOTP secret to an authenticator app, or run `diwan demo-data --print-accounts` again "
             "for a fresh code (it changes every 30 seconds and each code works once)."
+        )
+        self.stdout.write(
+            "Casework: the busiest office is the Passports Directorate, Baghdad (MOI/PASS-BGD): "
+            "pass.officer, pass.reviewer and pass.approver have files in their inbox; moi.integrity reviews "
+            "break-glass openings by Ministry of Interior officials."
+        )
+        self.print_citizens()
+
+    def print_citizens(self) -> None:
+        self.stdout.write("")
+        self.stdout.write("Demo citizens with applications in every state:")
+        for person in showcase_citizens():
+            user = User.objects.filter(phone=person["phone"]).first()
+            if user is None:
+                continue
+            statuses = list(Application.objects.filter(applicant=user).values_list("status", flat=True))
+            counted = ", ".join(
+                f"{statuses.count(status)} {status.replace('_', ' ')}"
+                for status in ApplicationStatus.values
+                if status in statuses
+            )
+            self.stdout.write(
+                f"  {display_phone(person['phone'])}  {person['full_name_latin']} ({person['governorate']}): "
+                f"{len(statuses)} applications: {counted}"
+            )
+        self.stdout.write(
+            "Citizens sign in at /en/account/sign-in/ with the phone number; in demo mode the one-time code "
+            "appears on /en/demo/outbox/ (and in `diwan outbox`)."
         )

@@ -133,7 +133,9 @@ def test_reading_a_file_is_recorded(client: Client, office: Bureau, filed: Appli
     download = client.get(f"{API}/cases/{filed.pk}/files/{card}")
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
-    assert _viewed(filed) == 2
+    assert _viewed(filed) == 1
+    downloads = Event.objects.filter(event_type="applications.file.downloaded", actor_id=office.officer.pk)
+    assert downloads.get().objects_ref == {"application": filed.pk, "attachment": card}
     another = submitted(filed.applicant)  # in the same office: a file is reached through its own case
     assert call(client, "GET", f"{API}/cases/{another.pk}/files/{card}")[0].status_code == 404
     sign_in_official(client, office.approver)  # same office, not the assignee: reads, cannot act
@@ -142,7 +144,7 @@ def test_reading_a_file_is_recorded(client: Client, office: Bureau, filed: Appli
     sign_in_official(client, office.outsider)
     response, _body = call(client, "GET", f"{API}/cases/{filed.pk}/files/{card}")
     assert response.status_code == 404
-    assert _viewed(filed) == 3
+    assert _viewed(filed) == 2  # the outsider read nothing
 
 
 def _act(client: Client, task: Task | int, action: str, **body: Any) -> tuple[Any, Any]:

@@ -27,6 +27,8 @@ def test_typing_variants_are_accepted() -> None:
     number = new_tracking_number()
     typed = number.replace("-", " ").lower()
     assert normalise_tracking_number(typed) == number
+    arabic_digits = number.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert normalise_tracking_number(arabic_digits) == number
     assert normalise_tracking_number("") is None
     assert normalise_tracking_number("ABCD-EFGH") is None
 

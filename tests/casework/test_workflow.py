@@ -30,7 +30,16 @@ from diwan.directory.models import Office
 from diwan.directory.roles import Role
 from diwan.notifications.models import Message
 
-from .support import Desk, complete_draft, make_citizen, make_official, set_up_desk, submitted
+from .support import (
+    Desk,
+    complete_draft,
+    make_citizen,
+    make_official,
+    pdf_bytes,
+    png_bytes,
+    set_up_desk,
+    submitted,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -435,3 +444,64 @@ def test_a_stage_waits_for_its_consultations(desk: Desk) -> None:
     )
     actions.task_approve(actor=stage.assignee, task_id=stage.pk, revision=fresh(application).revision)
     assert stage_task(application).stage_key == "review"
+
+
+def test_documents_of_a_submitted_file_cannot_be_swapped(desk: Desk) -> None:
+    citizen = make_citizen()
+    application = submitted(citizen)
+    photo = SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png")
+    with pytest.raises(Conflict):
+        applying.attachment_add(actor=citizen, application=application, field_name="photo", upload=photo)
+    task = stage_task(application)
+    actions.task_return(
+        actor=task.assignee,
+        task_id=task.pk,
+        revision=application.revision,
+        fields=["photo"],
+        message="صورة أوضح",
+    )
+    application = fresh(application)
+    card = SimpleUploadedFile("card.pdf", pdf_bytes(), content_type="application/pdf")
+    with pytest.raises(Conflict):  # not marked for correction
+        applying.attachment_add(
+            actor=citizen, application=application, field_name="national_card", upload=card
+        )
+    photo.seek(0)
+    applying.attachment_add(actor=citizen, application=application, field_name="photo", upload=photo)
+    assert application.attachments.filter(field_name="photo", replaced=False).count() == 1
+
+
+def test_no_messages_on_a_draft(desk: Desk) -> None:
+    citizen = make_citizen()
+    draft = complete_draft(citizen)
+    with pytest.raises(Conflict):
+        actions.message_post(actor=citizen, application=draft, body="مرحبا")
+
+
+def test_only_casework_positions_open_a_queue_and_supervisors_see_the_offices_below(desk: Desk) -> None:
+    application = submitted(make_citizen())
+    admin = make_official(desk.office, Role.AGENCY_ADMIN)
+    with pytest.raises(NotFound):
+        selectors.access_case_for(admin, application.pk)
+    with pytest.raises(NotFound):
+        selectors.access_office_for(admin, desk.office.pk)
+    child = directory_office_under(desk.office)
+    moved = submitted(make_citizen())
+    Application.objects.filter(pk=moved.pk).update(office=child)
+    Task.objects.filter(application=moved).update(office=child)
+    assert selectors.access_case_for(desk.approver, moved.pk).office_id == child.pk
+    assert child.pk in selectors.staff_office_ids(desk.approver)
+    assert child.pk not in selectors.staff_office_ids(desk.officer_a)
+
+
+def directory_office_under(parent: Office) -> Office:
+    from diwan.directory import actions as directory
+
+    return directory.office_create(
+        actor=None,
+        agency=parent.agency,
+        code="CRIM-REC-KRK",
+        name={"ar": "شعبة كرخ", "ckb": "هۆبەی کەرخ", "en": "Karkh section"},
+        governorate=parent.governorate,
+        parent=parent,
+    )

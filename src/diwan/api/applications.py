@@ -387,8 +387,10 @@ def _mine(request: HttpRequest, application_id: int) -> Application:
     return selectors.access_application_for(request.user, application_id)
 
 
-def download(attachment: Attachment) -> FileResponse:
-    """The stored file, always as a download (never rendered inline), with the type found at upload."""
+def download(attachment: Attachment, *, actor: Any, office_id: int | None = None) -> FileResponse:
+    """The stored file, always as a download (never rendered inline), with the type found at upload; the
+    read is audited (the citizen sees which official opened their documents)."""
+    actions.attachment_downloaded(actor=actor, attachment=attachment, office_id=office_id)
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -512,7 +514,7 @@ def file_download(request: HttpRequest, application_id: int, attachment_id: int)
     attachment = selectors.access_attachment_for_citizen(request.user, attachment_id)
     if attachment.application_id != application.pk:
         raise NotFound()
-    return download(attachment)
+    return download(attachment, actor=request.user)
 
 
 @router.post(

@@ -473,8 +473,8 @@ def case_file(request: HttpRequest, application_id: int, attachment_id: int) -> 
     attachment = application_selectors.access_attachment_for_staff(request.user, attachment_id)
     if attachment.application_id != application_id:
         raise NotFound()
-    _case(request, application_id)
-    return download(attachment)
+    access = selectors.access_case_for(request.user, application_id)
+    return download(attachment, actor=request.user, office_id=access.office_id)
 
 
 @router.get(

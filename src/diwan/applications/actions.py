@@ -47,7 +47,7 @@ class IncompleteApplication(ValidationFailed):
 def _own(actor: Any, application_id: int, *, lock: bool = False) -> Application:
     found = Application.objects.select_related("service", "service_version", "applicant", "office")
     if lock:
-        found = found.select_for_update()
+        found = found.select_for_update(of=("self",))  # office is nullable: lock only the application
     application = found.filter(pk=application_id, applicant_id=actor.pk).first()
     if application is None:
         raise NotFound()
@@ -158,12 +158,26 @@ def attachment_add(
     `field_name` is a file field of the form, or "" for a case message's attachment. The caller has
     checked that `actor` may add files to this application."""
     if field_name:
-        fields = {f["name"]: f for f in visible_fields(application.definition, application.answers)}
-        field = fields.get(field_name)
+        # A document the form asks for, given the answers saved so far (a hidden question's is refused).
+        field = next(
+            (
+                f
+                for f in visible_fields(application.definition, application.answers)
+                if f["name"] == field_name
+            ),
+            None,
+        )
         if field is None or field["type"] != "file":
             raise ValidationFailed(_("This form has no such document."), field=field_name)
+        if application.status == ApplicationStatus.RETURNED:
+            if field_name not in application.correction_fields:
+                raise Conflict(_("Only the documents the office marked can be replaced."))
+        elif application.status != ApplicationStatus.DRAFT:
+            raise Conflict(_("This application has been submitted; it can no longer be changed."))
         rule = field["file"]
     else:
+        if application.status == ApplicationStatus.DRAFT:
+            raise Conflict(_("Submit the application first; then you can write to the office."))
         rule = {"allowed_types": ["pdf", "jpeg", "png"], "max_size_mb": 10}
     try:
         checked = check_upload(upload, rule, field=field_name or "attachment")
@@ -324,3 +338,17 @@ def application_resubmit(*, actor: Any, application_id: int, revision: int) -> A
             objects={"application": application.pk},
         )
     return application
+
+
+def attachment_downloaded(*, actor: Any, attachment: Attachment, office_id: int | None = None) -> None:
+    """Someone opened a document of a file (the caller checked they may): staff reads show the citizen who
+    read their documents; the citizen's own downloads are recorded too, as evidence of what they saw."""
+    with transaction.atomic():
+        record_event(
+            event_type=ApplicationEvent.FILE_DOWNLOADED,
+            actor=actor,
+            office_id=office_id,
+            data_subject=attachment.application.applicant_id,
+            objects={"application": attachment.application_id, "attachment": attachment.pk},
+            details={"field": attachment.field_name},
+        )

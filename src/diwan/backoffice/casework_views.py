@@ -32,7 +32,6 @@ from diwan.core.errors import Conflict, DiwanError, NotFound, PermissionDenied, 
 from diwan.core.i18n import pick
 from diwan.core.interface import found, show_refusal
 from diwan.directory.roles import Role
-from diwan.directory.selectors import offices_of
 
 from . import casework_forms as f
 
@@ -62,7 +61,7 @@ STATUS_TAG = {
 @policy(CASEWORK)
 def inbox(request: HttpRequest) -> HttpResponse:
     """One office's queue by deadline, 50 at a time ("next page" by keyset: no count, no offset)."""
-    offices = list(offices_of(request.user).order_by("agency__code", "code"))
+    offices = list(selectors.my_offices(request.user).order_by("agency__code", "code"))
     if not offices:
         return render(request, "backoffice/casework/inbox.html", {"offices": [], "page": None})
     office = offices[0]
@@ -491,12 +490,7 @@ def case_file(request: HttpRequest, attachment_id: int) -> FileResponse:
     """A document of a file the official may see, as a download (never shown inline: it came from outside)."""
     attachment = found(lambda: access_attachment_for_staff(request.user, attachment_id))
     access = found(lambda: selectors.access_case_for(request.user, attachment.application_id))
-    actions.case_viewed(
-        actor=request.user,
-        application=access.application,
-        office_id=access.office_id,
-        break_glass=access.break_glass,
-    )
+    applying.attachment_downloaded(actor=request.user, attachment=attachment, office_id=access.office_id)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -185,11 +185,11 @@ def _locked_task(task_id: int) -> tuple[Task, Application]:
     if task is None:
         raise NotFound()
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))  # office is nullable: lock only the application
         .select_related("service_version", "service", "office", "applicant")
         .get(pk=task.application_id)
     )
-    task = Task.objects.select_for_update().select_related("office").get(pk=task_id)
+    task = Task.objects.select_for_update(of=("self",)).select_related("office").get(pk=task_id)
     task.application = application
     return task, application
 
@@ -746,6 +746,8 @@ def message_post(
         raise ValidationFailed(_("Write your message."), field="body")
     if len(body) > 5000:
         raise ValidationFailed(_("Keep it under %(count)s characters.") % {"count": 5000}, field="body")
+    if application.status == ApplicationStatus.DRAFT:
+        raise Conflict(_("Submit the application first; then you can write to the office."))
     from_citizen = actor.pk == application.applicant_id
     with transaction.atomic():
         message = CaseMessage.objects.create(

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from diwan.applications.models import Application, ApplicationStatus
 from diwan.applications.tracking import normalise_tracking_number
@@ -29,7 +29,7 @@ from diwan.core import clock
 from diwan.core.errors import NotFound
 from diwan.core.i18n import pick
 from diwan.directory.models import Office
-from diwan.directory.selectors import held_positions, offices_of
+from diwan.directory.selectors import held_positions
 
 BREAK_GLASS_WINDOW = dt.timedelta(hours=8)
 INBOX_PAGE_SIZE = 50
@@ -44,12 +44,29 @@ def today() -> dt.date:
     return clock.now().astimezone(BAGHDAD).date()
 
 
+CASEWORK_ROLES = ("case_officer", "reviewer", "approver", "registry_clerk")
+
+
 def staff_office_ids(actor: Any) -> list[int]:
-    return list(held_positions(actor).values_list("office_id", flat=True).distinct())
+    """Offices whose files the official works on: where they hold a casework role today, plus the offices
+    under those where they are an approver (a supervisor oversees the offices below theirs). Other
+    positions (an agency administrator's, an auditor's) open no queue."""
+    held = held_positions(actor).filter(role__in=CASEWORK_ROLES).values_list("office_id", "role")
+    offices = {office_id for office_id, _role in held}
+    frontier = {office_id for office_id, role in held if role == "approver"}
+    while frontier:
+        below = set(Office.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - offices
+        offices |= below
+        frontier = below
+    return sorted(offices)
+
+
+def my_offices(actor: Any) -> QuerySet[Office]:
+    return Office.objects.filter(pk__in=staff_office_ids(actor)).select_related("agency").order_by("pk")
 
 
 def access_office_for(actor: Any, office_id: int) -> Office:
-    office = offices_of(actor).filter(pk=office_id).first()
+    office = my_offices(actor).filter(pk=office_id).first()
     if office is None:
         raise NotFound()
     return office
@@ -385,7 +402,7 @@ def break_glass_for_review(actor: Any) -> QuerySet[BreakGlassAccess]:
     return (
         BreakGlassAccess.objects.filter(agency_code__in=list(agencies))
         .select_related("official", "application", "reviewed_by")
-        .order_by("reviewed_at", "-opened_at")
+        .order_by(F("reviewed_at").asc(nulls_first=True), "-opened_at")  # waiting for review first
     )
 
 

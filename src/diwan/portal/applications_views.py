@@ -26,6 +26,7 @@ from diwan.applications.actions import (
     application_submit,
     attached_fields,
     attachment_add,
+    attachment_downloaded,
     draft_delete,
     draft_save_page,
     draft_start,
@@ -617,6 +618,7 @@ def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
         handle = stored.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    attachment_downloaded(actor=request.user, attachment=stored)
     response = FileResponse(
         handle, as_attachment=True, filename=stored.original_name, content_type=stored.content_type
     )

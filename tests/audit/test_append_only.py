@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -68,14 +70,23 @@ def test_unsealed_events_cannot_be_edited_or_deleted(make_events: Callable[..., 
     _refused("DELETE FROM audit_event")
 
 
-def test_readable_columns_cannot_be_written_at_all(make_events: Callable[..., list[Event]]) -> None:
-    """They are generated from the sealed body: refused even with the triggers dropped."""
-    make_events(1)
+def test_readable_columns_cannot_differ_from_the_body(make_events: Callable[..., list[Event]]) -> None:
+    """The CHECK constraint refuses them, inserted or updated, even with the triggers dropped."""
+    event = make_events(1)[0]
+    columns = "body, occurred_at, event_type, actor_id, office_id, data_subject_id, objects_ref, details"
+    row = Event.objects.values_list(*columns.replace(" ", "").split(",")).get()
+    when = connection.ops.adapt_datetimefield_value
+    values = [row[0], when(event.occurred_at), *row[2:6], json.dumps(row[6]), json.dumps(row[7])]
+    insert = f"INSERT INTO audit_event ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"  # noqa: S608
     triggers.remove(connection)
     try:
         _refused("UPDATE audit_event SET event_type = 'tests.thing.read'")
         _refused("UPDATE audit_event SET details = '{}'")
-        _refused("INSERT INTO audit_event (body, data_subject_id) VALUES (%s, 5)", [b"{}"])
+        _refused("UPDATE audit_event SET data_subject_id = 1001")
+        _refused(insert, [*values[:5], 1001, *values[6:]])  # another data subject than the body's
+        _refused(insert, [*values[:6], '{"case": 1}', values[7]])
+        _refused(insert, [values[0], when(event.occurred_at + dt.timedelta(microseconds=1)), *values[2:]])
+        _run(insert, values)  # the same row again is consistent (guards the refusals above)
     finally:
         triggers.install(connection)
 

@@ -14,6 +14,7 @@ from django.db import DatabaseError, connection, transaction
 from diwan.audit.actions import checkpoint_create
 from diwan.audit.chain import chain_hash
 from diwan.audit.models import Event, Seal
+from diwan.audit.verify import PG_MATCH_SIGNATURE as MATCH
 from diwan.audit.verify import verify_log
 from tests.audit.conftest import triggers_disabled
 
@@ -29,11 +30,12 @@ def _event_of(seq: int) -> str:
     return f"(SELECT event_id FROM audit_seal WHERE seq = {int(seq)})"  # noqa: S608 (an int)
 
 
-def _make_column_plain(column: str) -> None:
-    """What an attacker must do before a readable column can be changed: turn it from a column generated
-    from the sealed body into a plain one (PostgreSQL: DROP EXPRESSION; SQLite: rebuild the table)."""
+def _lift_column_check() -> None:
+    """What an attacker must do before a readable column can be changed: get rid of the CHECK constraint
+    that keeps the columns equal to the sealed body (PostgreSQL: drop it; SQLite: rebuild the table
+    without it, which is what PRAGMA ignore_check_constraints would allow too)."""
     if connection.vendor == "postgresql":
-        _sql(f"ALTER TABLE audit_event ALTER COLUMN {column} DROP EXPRESSION")
+        _sql("ALTER TABLE audit_event DROP CONSTRAINT audit_event_columns_match_body")
     else:
         with triggers_disabled(), connection.cursor() as cursor:
             cursor.execute("CREATE TABLE audit_event_plain AS SELECT * FROM audit_event")
@@ -42,10 +44,10 @@ def _make_column_plain(column: str) -> None:
 
 
 def _change_column(column: str, value: object, seq: int) -> None:
-    # While the column is generated, the database refuses to change it, triggers or not.
+    # While the CHECK constraint is there, the database refuses to change a column, triggers or not.
     with pytest.raises(DatabaseError), transaction.atomic():
         _sql(f"UPDATE audit_event SET {column} = %s WHERE id = {_event_of(seq)}", [value])  # noqa: S608
-    _make_column_plain(column)
+    _lift_column_check()
     _sql(f"UPDATE audit_event SET {column} = %s WHERE id = {_event_of(seq)}", [value])  # noqa: S608
 
 
@@ -77,10 +79,62 @@ def test_an_intact_log_verifies(
 
 def test_modified_column(make_events: Callable[..., list[Event]]) -> None:
     make_events(5)
-    assert verify_log().columns == "generated"
+    # PostgreSQL: the catalog proves the columns equal the bodies; SQLite: compared row by row, always.
+    assert verify_log().columns == ("checked" if connection.vendor == "postgresql" else "compared")
+    assert verify_log(compare_columns=True).ok
     _change_column("event_type", "tests.thing.else", 3)
     assert verify_log().columns == "compared"
     assert "differ from its sealed record" in _first_bad("modified", 3)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "weakening",
+    [
+        # Added back without checking the existing rows.
+        "ALTER TABLE audit_event DROP CONSTRAINT audit_event_columns_match_body; "
+        "ALTER TABLE audit_event ADD CONSTRAINT audit_event_columns_match_body CHECK ("
+        "audit_event_matches_body(body, occurred_at, event_type, actor_id, office_id, data_subject_id, "
+        "objects_ref, details)) NOT VALID",
+        # STRICT: a NULL argument (actor_id of most events) skips the function, and NULL passes a CHECK.
+        f"ALTER FUNCTION {MATCH} STRICT",
+        # Its own search_path (with a schema of look-alike functions in front).
+        f"ALTER FUNCTION {MATCH} SET search_path = public, pg_catalog",
+        # A body that says yes to everything.
+        "CREATE OR REPLACE FUNCTION audit_event_matches_body(body bytea, occurred_at timestamptz, "
+        "event_type text, actor_id bigint, office_id bigint, data_subject_id bigint, objects jsonb, "
+        "details jsonb) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$BEGIN RETURN true; END$$",
+        # Another function of the same name, found first.
+        f"CREATE SCHEMA audit_evil; CREATE FUNCTION audit_evil.{MATCH} RETURNS boolean LANGUAGE sql "
+        "IMMUTABLE AS 'SELECT true'; SET LOCAL search_path = audit_evil, public",
+    ],
+)
+def test_a_weakened_column_check_means_a_row_by_row_comparison(
+    make_events: Callable[..., list[Event]], weakening: str
+) -> None:
+    make_events(3)
+    assert verify_log().columns == "checked"
+    _sql(weakening)
+    report = verify_log()
+    assert report.columns == "compared"
+    assert report.ok, report.problems
+
+
+@pytest.mark.postgres
+def test_look_alike_functions_in_the_search_path_do_not_fool_the_check(
+    make_events: Callable[..., list[Event]],
+) -> None:
+    """The check function names pg_catalog for everything it calls: a session that puts its own
+    `to_jsonb` in front of pg_catalog cannot make it accept a column that differs from the body."""
+    make_events(2)
+    _sql(
+        "CREATE SCHEMA audit_evil; CREATE FUNCTION audit_evil.to_jsonb(bigint) RETURNS jsonb "
+        "LANGUAGE sql IMMUTABLE AS $$SELECT '1000'::jsonb$$"
+    )
+    update = f"UPDATE audit_event SET data_subject_id = 5 WHERE id = {_event_of(1)}"  # noqa: S608
+    with pytest.raises(DatabaseError), transaction.atomic():
+        _sql(f"SET LOCAL search_path = audit_evil, public, pg_catalog; {update}")
+    assert verify_log().columns == "checked"
 
 
 def test_modified_purpose_is_a_modified_body(make_events: Callable[..., list[Event]]) -> None:

@@ -7,17 +7,22 @@ their own transaction and in parallel; one sealer at a time numbers committed ev
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 import secrets
+import weakref
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.base import ModelState
+from psycopg import errors as pg_errors
+from psycopg import pq
 
 from diwan.audit import merkle
-from diwan.audit.chain import GENESIS, canonical_body, chain_hash, checkpoint_message, normalise
+from diwan.audit.chain import GENESIS, canonical_body_parts, chain_hash, checkpoint_message, format_time
 from diwan.audit.models import Checkpoint, Event, Seal
 from diwan.core import clock, crypto
 from diwan.core.middleware import current
@@ -27,8 +32,18 @@ EVENT_TYPE_SHAPE = re.compile(r"^[a-z_]+\.[a-z_]+\.[a-z_]+$")
 SEAL_LOCK = 0x64697761_6E0A0001  # "diwan" + 1
 CHECKPOINT_LOCK = 0x64697761_6E0A0002
 DEFAULT_SEAL_BATCH = 5000
-# The readable columns are generated from `body`, and `xid` is a column default: one value to send.
-_INSERT_SQL = "INSERT INTO audit_event (body) VALUES (%s) RETURNING id"
+# `xid` is a column default; the CHECK constraint refuses columns that differ from the body.
+_COLUMNS = "body, occurred_at, event_type, actor_id, office_id, data_subject_id, objects_ref, details"
+_INSERT_SQL = f"INSERT INTO audit_event ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"  # noqa: S608 (constants)
+# PostgreSQL: the same INSERT as one protocol-level prepared statement per connection (parsed and planned
+# once), the body sent as binary bytea, the rest as text in the types of the columns.
+_PG_STATEMENT = b"diwan_audit_event_insert"
+_PG_INSERT = (
+    f"INSERT INTO audit_event ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id".encode()  # noqa: S608
+)
+_PG_TYPES = [17, 1184, 25, 20, 20, 20, 3802, 3802]  # bytea, timestamptz, text, 3 x int8, 2 x jsonb
+_PG_FORMATS = [1, 0, 0, 0, 0, 0, 0, 0]  # binary body, text for the others
+_PG_PREPARED: weakref.WeakSet[Any] = weakref.WeakSet()  # psycopg connections that hold the statement
 
 
 # Event types already checked against EVENT_TYPE_SHAPE (a handful of StrEnum values per process).
@@ -36,14 +51,15 @@ _GOOD_TYPES: set[str] = set()
 _PLAIN = (str, int, float, bool, type(None))
 
 
-def _normalised(value: Mapping[str, Any] | None) -> dict[str, Any]:
-    """What the database generates from the body for `objects`/`details`: the canonical JSON read back.
-    Flat dicts of plain values (nearly every event) are just sorted; anything else takes the round trip."""
+def _normalised(value: Mapping[str, Any] | None, canonical: str) -> dict[str, Any]:
+    """What the `objects`/`details` column holds: the canonical JSON read back. Flat dicts of plain values
+    (nearly every event) are just sorted; anything else is read back from its canonical JSON."""
     if not value:
         return {}
     if all(type(k) is str and type(v) in _PLAIN for k, v in value.items()):
         return dict(sorted(value.items()))
-    return normalise(value)
+    result: dict[str, Any] = json.loads(canonical)
+    return result
 
 
 def _ip(value: str | None) -> str | None:
@@ -82,8 +98,9 @@ def record_event(
     actor_id = int(actor_pk) if actor_pk is not None else None
     office = int(office_id) if office_id is not None else None
     subject_id = int(subject) if subject is not None else None
-    body = canonical_body(
-        occurred_at=occurred_at,
+    time_text = format_time(occurred_at)
+    body, objects_json, details_json = canonical_body_parts(
+        occurred_at=time_text,
         event_type=type_name,
         actor_id=actor_id,
         actor_label=(str(actor) if actor is not None else "")[:200],
@@ -98,20 +115,17 @@ def record_event(
         details=details or {},
         salt=secrets.token_hex(16),
     )
-    # One raw INSERT of one value (no ORM compilation, no savepoint): this runs in every audited
-    # transaction, so it is kept as cheap as a bare insert.
-    with connection.cursor() as cursor:
-        cursor.execute(_INSERT_SQL, [body])
-        row = cursor.fetchone()
-    # The returned event says what the database generated from the body (JSON values normalised). It is
-    # built like a row loaded from the database, without Model.__init__ (this runs in every audited
-    # transaction); `doc` (the rest of the body) is parsed only if someone reads it.
+    db = connections[DEFAULT_DB_ALIAS]
+    row_id = _insert(db, body, time_text, type_name, actor_id, office, subject_id, objects_json, details_json)
+    # The returned event says what the row holds (JSON values normalised). It is built like a row loaded
+    # from the database, without Model.__init__ (this runs in every audited transaction); `doc` (the rest
+    # of the body) is parsed only if someone reads it.
     event = Event.__new__(Event)
     state = event._state = ModelState()
     state.adding = False
-    state.db = connection.alias
+    state.db = db.alias
     event.__dict__.update(
-        id=row[0],
+        id=row_id,
         body=body,
         xid=None,
         occurred_at=occurred_at,
@@ -119,10 +133,59 @@ def record_event(
         actor_id=actor_id,
         office_id=office,
         data_subject_id=subject_id,
-        objects_ref=_normalised(objects),
-        details=_normalised(details),
+        objects_ref=_normalised(objects, objects_json),
+        details=_normalised(details, details_json),
     )
     return event
+
+
+def _insert(db: BaseDatabaseWrapper, *values: bytes | str | int | None) -> int:
+    """INSERT one event row; returns its id. One statement in the caller's transaction, no savepoint.
+
+    On PostgreSQL, unless something watches the queries (debug cursor, execute wrappers, a transaction
+    isolation level or read-only mode of its own), the row goes through a prepared statement executed on
+    libpq directly: this runs in every audited transaction, and psycopg's and Django's cursor layers cost
+    more client time than the insert itself. What those layers would do around it is done here: start
+    the transaction as psycopg would (a plain BEGIN when no transaction is open and autocommit is off),
+    turn an error result into psycopg's exception for it, inside Django's error wrapper. Poolers in
+    transaction mode need to support protocol-level prepared statements (PgBouncer >= 1.21)."""
+    if db.vendor == "postgresql" and not (db.queries_logged or db.execute_wrappers):
+        db.ensure_connection()
+        raw = db.connection
+        if raw.isolation_level is None and raw.read_only is None and raw.deferrable is None:
+            db.validate_thread_sharing()
+            db.validate_no_broken_transaction()
+            with db.wrap_database_errors, raw.lock:
+                return _insert_prepared(raw, values)
+    sql_values = list(values)
+    if (
+        db.vendor == "sqlite"
+    ):  # Django's naive UTC text, always with the microseconds (the CHECK needs all 26)
+        sql_values[1] = str(sql_values[1])[:26].replace("T", " ")
+    with db.cursor() as cursor:
+        cursor.execute(_INSERT_SQL, sql_values)
+        return int(cursor.fetchone()[0])
+
+
+def _insert_prepared(raw: Any, values: tuple[bytes | str | int | None, ...]) -> int:
+    pgconn = raw.pgconn
+    params = [v if v is None or type(v) is bytes else str(v).encode() for v in values]
+    if raw not in _PG_PREPARED:
+        _expect(raw, pgconn.prepare(_PG_STATEMENT, _PG_INSERT, _PG_TYPES), pq.ExecStatus.COMMAND_OK)
+        _PG_PREPARED.add(raw)
+    if not raw.autocommit and pgconn.transaction_status == pq.TransactionStatus.IDLE:
+        _expect(raw, pgconn.exec_(b"BEGIN"), pq.ExecStatus.COMMAND_OK)
+    result = pgconn.exec_prepared(_PG_STATEMENT, params, _PG_FORMATS)
+    if result.status != pq.ExecStatus.TUPLES_OK:
+        if result.error_field(pq.DiagnosticField.SQLSTATE) == b"26000":  # deallocated behind our back
+            _PG_PREPARED.discard(raw)
+        raise pg_errors.error_from_result(result, encoding=raw.info.encoding)
+    return int(result.get_value(0, 0))
+
+
+def _expect(raw: Any, result: Any, status: pq.ExecStatus) -> None:
+    if result.status != status:
+        raise pg_errors.error_from_result(result, encoding=raw.info.encoding)
 
 
 def events_seal(*, limit: int = DEFAULT_SEAL_BATCH) -> int:

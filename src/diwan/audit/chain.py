@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -26,6 +27,10 @@ def canonical_json(value: Any) -> bytes:
         allow_nan=False,
         cls=DjangoJSONEncoder,
     ).encode("ascii")
+
+
+# The encoder canonical_json uses, built once (json.dumps with arguments builds a new one on every call).
+_ENCODER = DjangoJSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
 
 
 def normalise(value: Mapping[str, Any]) -> dict[str, Any]:
@@ -76,6 +81,46 @@ def canonical_body(
             "details": dict(details),
         }
     )
+
+
+def _number(value: int | None) -> str:
+    return "null" if value is None else str(int(value))
+
+
+def canonical_body_parts(
+    *,
+    occurred_at: str,
+    event_type: str,
+    actor_id: int | None,
+    actor_label: str,
+    acting_for: str,
+    office_id: int | None,
+    ip: str | None,
+    user_agent: str,
+    request_id: str,
+    objects: Mapping[str, Any],
+    data_subject_id: int | None,
+    purpose: str,
+    details: Mapping[str, Any],
+    salt: str,
+) -> tuple[bytes, str, str]:
+    """canonical_body, byte for byte (tests/audit/test_chain.py checks it), built by joining the encoded
+    values in key order instead of encoding a dict; also returns the canonical JSON of `objects` and
+    `details`, which record_event stores in their readable columns. `occurred_at` is format_time's text.
+    This runs in every audited transaction."""
+    objects_json = _ENCODER.encode(dict(objects)) if objects else "{}"
+    details_json = _ENCODER.encode(dict(details)) if details else "{}"
+    text = encode_basestring_ascii
+    body = (
+        f'{{"acting_for":{text(acting_for)},"actor_id":{_number(actor_id)},'
+        f'"actor_label":{text(actor_label)},"data_subject_id":{_number(data_subject_id)},'
+        f'"details":{details_json},"event_type":{text(event_type)},'
+        f'"ip":{"null" if ip is None else text(ip)},"objects":{objects_json},'
+        f'"occurred_at":{text(occurred_at)},"office_id":{_number(office_id)},"purpose":{text(purpose)},'
+        f'"request_id":{text(request_id)},"salt":{text(salt)},"user_agent":{text(user_agent)},'
+        f'"v":{BODY_VERSION}}}'
+    )
+    return body.encode("ascii"), objects_json, details_json
 
 
 def chain_hash(prev_hash: bytes, seq: int, body: bytes) -> bytes:

@@ -37,7 +37,8 @@ class Command(BaseCommand):
             "--columns",
             action="store_true",
             help="also compare every readable column with its sealed body row by row (slow; done "
-            "anyway when the catalog shows the columns are no longer generated from the body)",
+            "anyway on SQLite, and when the catalog does not show the CHECK constraint that keeps them "
+            "equal in force)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

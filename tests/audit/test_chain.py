@@ -181,9 +181,14 @@ def test_record_event_starts_the_transaction_when_it_comes_first() -> None:
             record_event(event_type=SampleEvent.THING_DONE, details={"n": 1})
             raise RuntimeError("the change failed")
 
+    class TooLong(StrEnum):
+        X = "tests.thing." + "x" * 80  # well shaped, longer than the column
+
     connection.ensure_connection()
     with pytest.raises(RuntimeError):
         change_that_fails()
+    with pytest.raises(DataError), transaction.atomic():
+        record_event(event_type=TooLong.X)  # fails in the same round trip as its BEGIN
     assert Event.objects.count() == 0
     with transaction.atomic():
         record_event(event_type=SampleEvent.THING_DONE)

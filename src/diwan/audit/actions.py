@@ -174,13 +174,44 @@ def _insert_prepared(raw: Any, values: tuple[bytes | str | int | None, ...]) -> 
         _expect(raw, pgconn.prepare(_PG_STATEMENT, _PG_INSERT, _PG_TYPES), pq.ExecStatus.COMMAND_OK)
         _PG_PREPARED.add(raw)
     if not raw.autocommit and pgconn.transaction_status == pq.TransactionStatus.IDLE:
-        _expect(raw, pgconn.exec_(b"BEGIN"), pq.ExecStatus.COMMAND_OK)
-    result = pgconn.exec_prepared(_PG_STATEMENT, params, _PG_FORMATS)
+        result = _begin_and_insert(pgconn, params)  # the event is the transaction's first statement
+    else:
+        result = pgconn.exec_prepared(_PG_STATEMENT, params, _PG_FORMATS)
     if result.status != pq.ExecStatus.TUPLES_OK:
         if result.error_field(pq.DiagnosticField.SQLSTATE) == b"26000":  # deallocated behind our back
             _PG_PREPARED.discard(raw)
         raise pg_errors.error_from_result(result, encoding=raw.info.encoding)
     return int(result.get_value(0, 0))
+
+
+def _begin_and_insert(pgconn: Any, params: list[bytes | None]) -> Any:
+    """BEGIN and the INSERT in one round trip (libpq pipeline mode); returns the first failed result, or
+    the INSERT's. Every result up to the pipeline's sync is read before leaving pipeline mode."""
+    pgconn.enter_pipeline_mode()
+    try:
+        pgconn.send_query_params(b"BEGIN", None)
+        pgconn.send_query_prepared(_PG_STATEMENT, params, _PG_FORMATS)
+        pgconn.pipeline_sync()
+        outcome = None
+        ended = False
+        while True:
+            result = pgconn.get_result()
+            if result is None:  # the end of one statement's results; twice: nothing more will come
+                if ended:
+                    break
+                ended = True
+                continue
+            ended = False
+            status = result.status
+            if status == pq.ExecStatus.PIPELINE_SYNC:
+                break
+            if outcome is None and status not in (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.PIPELINE_ABORTED):
+                outcome = result  # the INSERT's rows, or the first error
+    finally:
+        pgconn.exit_pipeline_mode()
+    if outcome is None:
+        raise pg_errors.OperationalError("the audit event insert returned no result")
+    return outcome
 
 
 def _expect(raw: Any, result: Any, status: pq.ExecStatus) -> None:

@@ -142,25 +142,29 @@ def record_event(
 def _insert(db: BaseDatabaseWrapper, *values: bytes | str | int | None) -> int:
     """INSERT one event row; returns its id. One statement in the caller's transaction, no savepoint.
 
-    On PostgreSQL, unless something watches the queries (debug cursor, execute wrappers, a transaction
-    isolation level or read-only mode of its own), the row goes through a prepared statement executed on
-    libpq directly: this runs in every audited transaction, and psycopg's and Django's cursor layers cost
-    more client time than the insert itself. What those layers would do around it is done here: start
-    the transaction as psycopg would (a plain BEGIN when no transaction is open and autocommit is off),
-    turn an error result into psycopg's exception for it, inside Django's error wrapper. Poolers in
-    transaction mode need to support protocol-level prepared statements (PgBouncer >= 1.21)."""
+    On PostgreSQL, unless something watches the queries (debug cursor, execute wrappers) or the
+    connection is set up differently (its own isolation level or read-only mode, psycopg's pipeline
+    mode), the row goes through a prepared statement executed on libpq directly: this runs in every
+    audited transaction, and psycopg's and Django's cursor layers cost more client time than the insert
+    itself. What those layers would do around it is done here: start the transaction as psycopg would (a
+    plain BEGIN when none is open and autocommit is off, sent with the INSERT in one round trip), turn an
+    error result into psycopg's exception for it, inside Django's error wrapper. Poolers in transaction
+    mode must support protocol-level prepared statements (PgBouncer >= 1.21)."""
     if db.vendor == "postgresql" and not (db.queries_logged or db.execute_wrappers):
         db.ensure_connection()
         raw = db.connection
-        if raw.isolation_level is None and raw.read_only is None and raw.deferrable is None:
+        if (
+            raw.isolation_level is None
+            and raw.read_only is None
+            and raw.deferrable is None
+            and raw.pgconn.pipeline_status == pq.PipelineStatus.OFF
+        ):
             db.validate_thread_sharing()
             db.validate_no_broken_transaction()
             with db.wrap_database_errors, raw.lock:
                 return _insert_prepared(raw, values)
     sql_values = list(values)
-    if (
-        db.vendor == "sqlite"
-    ):  # Django's naive UTC text, always with the microseconds (the CHECK needs all 26)
+    if db.vendor == "sqlite":  # Django's naive UTC text 'YYYY-MM-DD HH:MM:SS.ffffff'
         sql_values[1] = str(sql_values[1])[:26].replace("T", " ")
     with db.cursor() as cursor:
         cursor.execute(_INSERT_SQL, sql_values)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from diwan.accounts.models import User
 from diwan.applications.models import Application
@@ -147,6 +148,14 @@ def test_reading_a_file_is_recorded(client: Client, office: Bureau, filed: Appli
     assert _viewed(filed) == 2  # the outsider read nothing
 
 
+def in_arabic(message: str) -> str:
+    """The API answers in the default language, Arabic."""
+    with translation.override("ar"):
+        translated = translation.gettext(message)
+    assert translated != message, "the message has an Arabic translation"
+    return translated
+
+
 def _act(client: Client, task: Task | int, action: str, **body: Any) -> tuple[Any, Any]:
     task_id = task if isinstance(task, int) else task.pk
     return call(client, "POST", f"{API}/tasks/{task_id}/{action}", body)
@@ -190,7 +199,7 @@ def test_a_stale_revision_is_refused_and_changes_nothing(
     for action, body in stale:
         response, refused = _act(client, task, action, revision=filed.revision - 1, **body)
         assert response.status_code == 409, action
-        assert refused["detail"] == (
+        assert refused["detail"] == in_arabic(
             "This file has changed since you opened it. Reload it to see what happened, then act again."
         )
     task.refresh_from_db()
@@ -286,7 +295,9 @@ def test_only_the_assignee_with_a_deciding_role_acts(
     sign_in_official(client, office.approver)  # in the office, not the assignee
     response, refused = _act(client, task, "approve", revision=revision)
     assert response.status_code == 403
-    assert "assigned to another official" in refused["detail"]
+    assert refused["detail"] == in_arabic(
+        "This file is assigned to another official. Ask your supervisor to reassign it."
+    )
     sign_in_official(client, office.outsider)  # another office: as if the task did not exist
     assert _act(client, task, "approve", revision=revision)[0].status_code == 404
     assert _act(client, 999999, "approve", revision=revision)[0].status_code == 404

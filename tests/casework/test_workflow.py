@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from diwan.applications import actions as applying
 from diwan.applications.models import Application, ApplicationStatus
@@ -47,6 +48,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def desk(db: Any) -> Desk:
     return set_up_desk()
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Any:
+    """Refusal messages are matched in English (Arabic is the default language)."""
+    with translation.override("en"):
+        yield
 
 
 def stage_task(application: Application) -> Task:

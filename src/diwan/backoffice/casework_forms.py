@@ -170,7 +170,7 @@ class BreakGlassForm(forms.Form):
     tracking_number = forms.CharField(
         label=_("Tracking number"),
         max_length=20,
-        help_text=_("As the citizen or the other office gave it, for example ABCD-1234-5."),
+        help_text=_("As the citizen or the other office gave it, for example ABCD-1234-X."),
         widget=forms.TextInput(
             attrs={"class": "code", "dir": "ltr", "autocomplete": "off", "spellcheck": "false"}
         ),

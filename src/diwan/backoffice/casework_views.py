@@ -18,7 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from diwan.applications import actions as applying
@@ -46,7 +46,7 @@ STAFF_STATUS = {
     ApplicationStatus.IN_PROGRESS: gettext_lazy("In progress"),
     ApplicationStatus.RETURNED: gettext_lazy("With the citizen for correction"),
     ApplicationStatus.APPROVED: gettext_lazy("Approved"),
-    ApplicationStatus.REJECTED: gettext_lazy("Refused"),
+    ApplicationStatus.REJECTED: gettext_lazy("Rejected"),
 }
 STATUS_TAG = {
     ApplicationStatus.RETURNED: "tag-warn",
@@ -251,9 +251,14 @@ def _entry_view(
             if chosen:
                 notes.append(_("Answers to correct: %(fields)s") % {"fields": "، ".join(chosen)})
         case EntryKind.EXTENDED:
+            days = int(details.get("days", 0) or 0)
             notes.append(
-                _("%(days)s more working days; the new legal deadline is %(date)s.")
-                % {"days": details.get("days", ""), "date": details.get("due_date", "")}
+                ngettext(
+                    "%(days)s more working day; the new legal deadline is %(date)s.",
+                    "%(days)s more working days; the new legal deadline is %(date)s.",
+                    days,
+                )
+                % {"days": days, "date": details.get("due_date", "")}
             )
         case EntryKind.REJECTED:
             code = details.get("reason_code", "")

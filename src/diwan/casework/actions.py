@@ -24,6 +24,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from diwan.applications.models import Application, ApplicationStatus
 from diwan.audit.actions import record_event
@@ -380,9 +381,12 @@ def task_approve(*, actor: Any, task_id: int, revision: int, note: str = "") -> 
         waiting = task.consultations.filter(status__in=ACTIVE_TASK_STATUSES).count()
         if waiting:
             raise Conflict(
-                _(
-                    "%(count)s consultation(s) with other offices have not answered yet; "
-                    "the stage cannot be completed."
+                ngettext(
+                    "%(count)s consultation with another office has not been answered yet; "
+                    "the stage cannot be completed.",
+                    "%(count)s consultations with other offices have not been answered yet; "
+                    "the stage cannot be completed.",
+                    waiting,
                 )
                 % {"count": waiting}
             )

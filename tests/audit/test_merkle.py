@@ -6,8 +6,11 @@ import hashlib
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from diwan.audit import merkle
+from diwan.audit.verify import Report, _MerkleRange
 
 
 def _h(data: bytes) -> bytes:
@@ -93,3 +96,42 @@ def test_bad_arguments_are_refused() -> None:
         merkle.consistency_proof(0, HASHES[:3])
     with pytest.raises(ValueError, match="popcount"):
         merkle.CompactRange(3, [bytes(32)])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(min_value=0, max_value=300),
+    cuts=st.lists(st.integers(min_value=1, max_value=300), max_size=6),
+    batches=st.lists(st.integers(min_value=1, max_value=70), min_size=1, max_size=8),
+)
+def test_verify_grows_the_same_tree_block_by_block(n: int, cuts: list[int], batches: list[int]) -> None:
+    """verify's block-at-a-time compact range gives the RFC 9162 root at every checkpoint size, whatever
+    the batch sizes the stream delivers."""
+    hashes = [hashlib.sha256(str(i).encode()).digest() for i in range(n)]
+    sizes = sorted({c for c in cuts if c <= n})
+    expected = {size: merkle.root(hashes[:size]) for size in sizes}
+    report = Report()
+    tree = _MerkleRange(expected, report)
+    done, turn = 0, 0
+    while done < n:
+        step = batches[turn % len(batches)]
+        tree.extend(hashes[done : done + step])
+        done += step
+        turn += 1
+    assert report.problems == []
+    wrong = {size: bytes(32) for size in sizes}
+    report = Report()
+    tree = _MerkleRange(wrong, report)
+    tree.extend(hashes)
+    assert len(report.problems) == len(sizes)
+
+
+def test_verify_tree_blocks_larger_than_a_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("diwan.audit.verify.MERKLE_BLOCK", 8)
+    hashes = [hashlib.sha256(str(i).encode()).digest() for i in range(100)]
+    expected = {size: merkle.root(hashes[:size]) for size in (1, 8, 9, 64, 77, 100)}
+    report = Report()
+    tree = _MerkleRange(expected, report)
+    tree.extend(hashes[:50])
+    tree.extend(hashes[50:])
+    assert report.problems == []

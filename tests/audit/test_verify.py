@@ -249,3 +249,18 @@ def test_forged_checkpoint_signed_correctly_but_wrong_root(
     _sql("UPDATE audit_seal SET hash = %s WHERE seq = 4", [chain_hash(bytes(event.seal.prev_hash), 4, body)])
     report = verify_log()
     assert [p.message for p in report.problems] == ["checkpoint 4: root does not match the events"]
+
+
+def test_the_first_bad_event_is_named_when_a_later_one_is_bad_too(
+    make_events: Callable[..., list[Event]],
+) -> None:
+    """Event 2 rewritten and re-hashed (its seal is consistent again, the link to event 3 is not), event 4
+    edited: the first bad event is seq 3, although seq 4 is the first seal that does not hash right."""
+    make_events(5)
+    event = Event.objects.get(seal__seq=2)
+    body = bytes(event.body).replace(b"testing", b"tested!")
+    _sql(f"UPDATE audit_event SET body = %s WHERE id = {_event_of(2)}", [body])  # noqa: S608
+    _sql("UPDATE audit_seal SET hash = %s WHERE seq = 2", [chain_hash(bytes(event.seal.prev_hash), 2, body)])
+    later = bytes(Event.objects.get(seal__seq=4).body).replace(b"testing", b"tested!")
+    _sql(f"UPDATE audit_event SET body = %s WHERE id = {_event_of(4)}", [later])  # noqa: S608
+    assert "prev_hash of event seq 3 matches no event" in _first_bad("modified", 3)

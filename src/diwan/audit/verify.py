@@ -35,7 +35,18 @@ from diwan.audit.models import Checkpoint
 from diwan.core import crypto
 
 FETCH = 20_000
-CHAIN_SQL = "SELECT s.hash, e.body FROM audit_seal s JOIN audit_event e ON e.id = s.event_id ORDER BY s.seq"
+# Each seal's stored hash, and what it must be the SHA-256 of: its stored prev_hash, its seq (8 bytes
+# big-endian) and its event's body, joined by the database (PostgreSQL) or here (SQLite). The stored
+# prev_hash and seq are proven right by LINKS_SQL (prev_hash = the previous seal's hash, seq = position).
+CHAIN_SQL = (
+    "SELECT s.hash, s.prev_hash || int8send(s.seq) || e.body FROM audit_seal s "
+    "JOIN audit_event e ON e.id = s.event_id ORDER BY s.seq"
+)
+SQLITE_CHAIN_SQL = (
+    "SELECT s.hash, s.prev_hash, s.seq, e.body FROM audit_seal s "
+    "JOIN audit_event e ON e.id = s.event_id ORDER BY s.seq"
+)
+MERKLE_BLOCK = 1 << 14  # leaves hashed into one subtree at a time, level by level
 # The first seal whose seq is not its position or whose prev_hash is not the previous seal's hash.
 LINKS_SQL = (
     "SELECT seq, prev_hash, n FROM (SELECT seq, prev_hash, lag(hash) OVER w AS before, "
@@ -264,6 +275,71 @@ def columns_differ() -> Problem | None:
     return None
 
 
+def _chain_batches(fetch: int) -> Generator[list[tuple[Any, ...]]]:
+    """Batches of (stored hash, the bytes it must be the SHA-256 of), in seq order."""
+    if connection.vendor == "postgresql":
+        yield from stream(CHAIN_SQL, fetch)
+        return
+    for rows in stream(SQLITE_CHAIN_SQL, fetch):
+        yield [
+            (bytes(h), bytes(prev) + int(seq).to_bytes(8, "big", signed=True) + bytes(body))
+            for h, prev, seq, body in rows
+        ]
+
+
+class _MerkleRange:
+    """The Merkle compact range of the event hashes (merkle.CompactRange), grown a block at a time: each
+    aligned block of leaves is hashed into its subtree root level by level (one list comprehension per
+    level), then merged into the range. Blocks end at checkpoint sizes, where the root is compared."""
+
+    def __init__(self, expected_roots: dict[int, bytes], report: Report) -> None:
+        self.expected_roots = expected_roots
+        self.sizes = sorted(expected_roots)
+        self.until = self.sizes[-1] if self.sizes else 0
+        self.report = report
+        self.nodes: list[bytes] = []
+        self.size = 0
+        self.next = 0  # index in self.sizes of the next checkpoint size above self.size
+
+    def extend(self, hashes: list[bytes]) -> None:
+        sha = hashlib.sha256
+        leaves = [sha(b"\x00" + h).digest() for h in hashes]
+        nodes, sizes = self.nodes, self.sizes
+        done = 0
+        while done < len(leaves):
+            while self.next < len(sizes) and sizes[self.next] <= self.size:
+                self.next += 1
+            room = min(
+                len(leaves) - done, (sizes[self.next] if self.next < len(sizes) else 1 << 62) - self.size
+            )
+            width = (self.size & -self.size) or MERKLE_BLOCK  # the largest block aligned at self.size
+            width = min(width, MERKLE_BLOCK)
+            while width > room:
+                width >>= 1
+            level = leaves[done : done + width]
+            while len(level) > 1:
+                pairs = iter(level)
+                level = [
+                    sha(b"\x01" + left + right).digest() for left, right in zip(pairs, pairs, strict=True)
+                ]
+            node = level[0]
+            n = self.size // width
+            while n & 1:
+                node = sha(b"\x01" + nodes.pop() + node).digest()
+                n >>= 1
+            nodes.append(node)
+            self.size += width
+            done += width
+            if self.size in self.expected_roots:
+                root = nodes[-1]
+                for left in reversed(nodes[:-1]):
+                    root = node_hash(left, root)
+                if root != self.expected_roots[self.size]:
+                    self.report.problems.append(
+                        Problem("checkpoint", None, f"checkpoint {self.size}: root does not match the events")
+                    )
+
+
 def verify_log(*, fetch: int = FETCH, compare_columns: bool = False) -> Report:
     report = Report()
     platform_key = crypto.platform_public_key_bytes()
@@ -283,57 +359,35 @@ def verify_log(*, fetch: int = FETCH, compare_columns: bool = False) -> Report:
         elif not crypto.verify_signature(bytes(public_key), bytes(signature), message):
             report.problems.append(Problem("checkpoint", None, f"checkpoint {size}: bad signature"))
         expected_roots[size] = bytes(root)
-    # Merkle leaves are needed only up to the largest checkpoint.
-    merkle_until = max(expected_roots, default=0)
-
     sha = hashlib.sha256
     prev = GENESIS
-    expected = 0
-    nodes: list[bytes] = []
-    pop = nodes.pop
-    push = nodes.append
+    expected = 0  # seals verified so far
     failed = False
-    size = 0  # leaves in the Merkle compact range `nodes`
-    with transaction.atomic(), closing(stream(CHAIN_SQL, fetch)) as batches:
+    tree = _MerkleRange(expected_roots, report)
+    with transaction.atomic(), closing(_chain_batches(fetch)) as batches:
         for rows in batches:
-            first = expected
-            digests: list[bytes] = []
-            keep = digests.append
-            for stored_hash, body in rows:
-                expected += 1
-                digest = sha(prev + expected.to_bytes(8, "big") + body).digest()
-                if digest != stored_hash:
-                    report.problems.append(_why_not_matching(expected, prev))
-                    failed = True
-                    break
-                prev = digest
-                keep(digest)
-            # Merkle compact range append (merkle.CompactRange.append, inlined for speed), up to the
-            # largest checkpoint; leaves hashed in one comprehension per batch.
-            wanted = max(0, min(len(digests), merkle_until - first))
-            for leaf in [sha(b"\x00" + d).digest() for d in digests[:wanted]]:
-                n = size
-                while n & 1:
-                    leaf = sha(b"\x01" + pop() + leaf).digest()
-                    n >>= 1
-                push(leaf)
-                size += 1
-                if size in expected_roots:
-                    root = nodes[-1]
-                    for left in reversed(nodes[:-1]):
-                        root = node_hash(left, root)
-                    if root != expected_roots[size]:
-                        report.problems.append(
-                            Problem("checkpoint", None, f"checkpoint {size}: root does not match the events")
-                        )
+            stored = [h for h, _ in rows]
+            digests = [sha(data).digest() for _, data in rows]
+            if digests != stored:
+                bad = next(i for i, (d, h) in enumerate(zip(digests, stored, strict=True)) if d != h)
+                report.problems.append(
+                    _why_not_matching(expected + bad + 1, digests[bad - 1] if bad else prev)
+                )
+                failed = True
+                digests = digests[:bad]
+            # Merkle leaves only up to the largest checkpoint.
+            tree.extend(digests[: max(0, min(len(digests), tree.until - expected))])
+            expected += len(digests)
             if failed:
+                expected += 1  # the position of the bad seal
                 break
-    if not failed:
-        links = _first_bad_link()
-        if links is not None:
-            report.problems.append(links)
-            failed = True
-            expected = links.seq or expected
+            if digests:
+                prev = digests[-1]
+    links = _first_bad_link()  # also when a hash did not match: a bad link may come before it
+    if links is not None and (not failed or (links.seq or 0) < expected):
+        report.problems.append(links)
+        failed = True
+        expected = links.seq or expected
     report.events = expected if not failed else expected - 1
     if not failed:
         for size in expected_roots:

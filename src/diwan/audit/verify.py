@@ -1,11 +1,12 @@
 """`diwan audit verify`: recompute the chain and every checkpoint from the database.
 
-One streaming pass in seq order (server-side cursor, binary rows of (hash, body) only) recomputes each
-event hash from (previous hash, position, body), compares it with the stored hash, and feeds the hashes
-into a Merkle compact range, which yields the tree head at each checkpoint size. The stored seq and
-prev_hash columns are checked by one SQL query over the narrow seal table (seq = row number, prev_hash =
-the previous row's hash); when a hash does not match, the row is looked at again to say why (deleted,
-reordered, fork or modified).
+One streaming pass in seq order (server-side cursor, binary rows) reads each seal's stored hash and the
+bytes it must be the SHA-256 of (stored prev_hash, seq as 8 bytes, body; joined by the database),
+recomputes the hash, compares, and feeds the hashes into a Merkle compact range grown a block at a
+time, which yields the tree head at each checkpoint size. One SQL query over the narrow seal table proves
+the stored seq and prev_hash columns (seq = row number, prev_hash = the previous row's hash), which
+makes the seals checked one by one a chain. When a hash or a link does not match, the row is looked at
+again to say why (deleted, reordered, fork or modified).
 
 The readable columns of audit_event are kept equal to `body` by a CHECK constraint (diwan.audit.models,
 ColumnsMatchBody), which PostgreSQL enforces on every inserted and updated row, always: so on PostgreSQL

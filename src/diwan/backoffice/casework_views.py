@@ -132,7 +132,6 @@ class EntryView:
     stage_name: str
     actor: str
     notes: list[str]
-    technical: str = ""  # the engine's own note (rotation reason), in English
 
 
 ACTION_TITLES: dict[str, tuple[Any, Any]] = {
@@ -219,6 +218,21 @@ def _names(tasks: list[Task], entries: list[CaseEntry]) -> dict[int, str]:
     return names
 
 
+def rotation_note(details: dict[str, Any]) -> str:
+    """Why rotation chose this official, from the numbers the engine recorded."""
+    numbers = {
+        "eligible": int(details["eligible"]),
+        "load": int(details.get("load") or 0),
+        "tied": int(details.get("tied") or 0),
+    }
+    note = _(
+        "By rotation: the least loaded of the eligible officials (eligible: %(eligible)s, open tasks: %(load)s)."
+    )
+    if numbers["tied"] > 1:
+        note += " " + _("Tie broken at random (officials tied: %(tied)s).")
+    return note % numbers
+
+
 def _entry_view(
     entry: CaseEntry,
     *,
@@ -229,7 +243,6 @@ def _entry_view(
 ) -> EntryView:
     details = entry.details or {}
     notes: list[str] = []
-    technical = ""
 
     def who(user_id: Any) -> str:
         return names.get(user_id, _("another official")) if user_id else _("nobody")
@@ -240,7 +253,8 @@ def _entry_view(
                 notes.append(_("Assigned to %(name)s.") % {"name": who(details["assignee"])})
             else:
                 notes.append(_("No eligible official in the office yet; it will be assigned when one is."))
-            technical = str(details.get("reason", ""))
+            if details.get("eligible"):
+                notes.append(rotation_note(details))
         case EntryKind.REASSIGNED:
             notes.append(
                 _("From %(before)s to %(after)s.")
@@ -277,7 +291,6 @@ def _entry_view(
         stage_name=stage_names.get(entry.stage_key, entry.stage_key),
         actor=entry.actor.full_name_ar if entry.actor is not None else "",
         notes=notes,
-        technical=technical,
     )
 
 

@@ -162,7 +162,11 @@ def _assign(task: Task, *, actor: Any, exclude: set[int] | None = None) -> None:
         stage_key=task.stage_key,
         office=task.office,
         public=False,
-        details={"assignee": choice.user.pk if choice.user else None, "reason": choice.reason},
+        details={
+            "assignee": choice.user.pk if choice.user else None,
+            "reason": choice.reason,
+            **choice.facts(),
+        },
     )
     record_event(
         event_type=CaseworkEvent.TASK_ASSIGNED,

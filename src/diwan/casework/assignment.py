@@ -29,9 +29,14 @@ LOAD_STATUSES = (TaskStatus.OPEN, TaskStatus.WAITING)
 @dataclass(frozen=True)
 class Choice:
     user: Any | None
-    reason: str
+    reason: str  # for the audit log and the task (English, like every audit detail)
     candidates: int
     load: int | None = None
+    tied: int = 0
+
+    def facts(self) -> dict[str, int | None]:
+        """The numbers behind the choice, for a translated sentence in the interfaces."""
+        return {"eligible": self.candidates, "load": self.load, "tied": self.tied}
 
 
 def role_holders(office: Office, role: str) -> set[int]:
@@ -108,7 +113,7 @@ def choose(task: Task, *, exclude: set[int] | None = None) -> Choice:
     if len(tied) > 1:
         reason += f"; tie among {len(tied)} broken at random"
     user = get_user_model().objects.get(pk=picked)
-    return Choice(user, reason, len(candidates), least)
+    return Choice(user, reason, len(candidates), least, len(tied))
 
 
 def supervisors(office: Office, *, exclude: set[int] | None = None) -> list[int]:

@@ -226,7 +226,8 @@ def rotation_note(details: dict[str, Any]) -> str:
         "tied": int(details.get("tied") or 0),
     }
     note = _(
-        "By rotation: the least loaded of the eligible officials (eligible: %(eligible)s, open tasks: %(load)s)."
+        "By rotation: the least loaded of the eligible officials "
+        "(eligible: %(eligible)s, open tasks: %(load)s)."
     )
     if numbers["tied"] > 1:
         note += " " + _("Tie broken at random (officials tied: %(tied)s).")

@@ -171,9 +171,15 @@ def test_record_event_returns_what_the_row_holds() -> None:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_record_event_starts_the_transaction_when_it_comes_first() -> None:
-    """The prepared-statement path sends BEGIN itself when no statement ran yet in the transaction."""
+@pytest.mark.parametrize("pipeline", [True, False], ids=["libpq-pipeline", "two-round-trips"])
+def test_record_event_starts_the_transaction_when_it_comes_first(
+    pipeline: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The prepared-statement path sends BEGIN itself when no statement ran yet in the transaction (with
+    the INSERT in one round trip on libpq 14+, before it otherwise)."""
     from psycopg import pq
+
+    monkeypatch.setattr("diwan.audit.actions._PG_PIPELINE", pipeline)
 
     def change_that_fails() -> None:
         with transaction.atomic():

@@ -44,6 +44,7 @@ _PG_INSERT = (
 _PG_TYPES = [17, 1184, 25, 20, 20, 20, 3802, 3802]  # bytea, timestamptz, text, 3 x int8, 2 x jsonb
 _PG_FORMATS = [1, 0, 0, 0, 0, 0, 0, 0]  # binary body, text for the others
 _PG_PREPARED: weakref.WeakSet[Any] = weakref.WeakSet()  # psycopg connections that hold the statement
+_PG_PIPELINE = pq.version() >= 140000  # libpq 14+: BEGIN and the INSERT in one round trip
 
 
 # Event types already checked against EVENT_TYPE_SHAPE (a handful of StrEnum values per process).
@@ -157,7 +158,7 @@ def _insert(db: BaseDatabaseWrapper, *values: bytes | str | int | None) -> int:
             raw.isolation_level is None
             and raw.read_only is None
             and raw.deferrable is None
-            and raw.pgconn.pipeline_status == pq.PipelineStatus.OFF
+            and (not _PG_PIPELINE or raw.pgconn.pipeline_status == pq.PipelineStatus.OFF)
         ):
             db.validate_thread_sharing()
             db.validate_no_broken_transaction()
@@ -178,7 +179,12 @@ def _insert_prepared(raw: Any, values: tuple[bytes | str | int | None, ...]) -> 
         _expect(raw, pgconn.prepare(_PG_STATEMENT, _PG_INSERT, _PG_TYPES), pq.ExecStatus.COMMAND_OK)
         _PG_PREPARED.add(raw)
     if not raw.autocommit and pgconn.transaction_status == pq.TransactionStatus.IDLE:
-        result = _begin_and_insert(pgconn, params)  # the event is the transaction's first statement
+        # The event is the transaction's first statement.
+        if _PG_PIPELINE:
+            result = _begin_and_insert(pgconn, params)
+        else:
+            _expect(raw, pgconn.exec_(b"BEGIN"), pq.ExecStatus.COMMAND_OK)
+            result = pgconn.exec_prepared(_PG_STATEMENT, params, _PG_FORMATS)
     else:
         result = pgconn.exec_prepared(_PG_STATEMENT, params, _PG_FORMATS)
     if result.status != pq.ExecStatus.TUPLES_OK:

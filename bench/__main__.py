@@ -1,8 +1,8 @@
 """`make bench` (`python -m bench`): runs every benchmark module and writes bench/results/latest.{json,md}.
 
 A benchmark module is a file bench/<name>.py with a top-level `def run() -> list[BenchResult]`. The known
-ones run first in a fixed order (audit, login, web, pageweight); any other file in bench/ that defines
-`run()` is discovered and runs after them; a known module whose file does not exist yet is reported as
+ones run first in a fixed order (audit, login, web, pageweight, casework); any other file in bench/ that
+defines `run()` is discovered and runs after them; a known module whose file does not exist yet is reported as
 skipped. Each module runs in its own Python process (each may configure Django its own way, and one
 crash does not take the others down), one after the other (the machine has two cores; benchmarks running
 side by side would measure each other). The whole run is bounded: each module gets what is left of
@@ -39,7 +39,7 @@ from bench.common import BenchResult
 BENCH_DIR = Path(__file__).resolve().parent
 BASE_DIR = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
-KNOWN = ["audit", "login", "web", "pageweight"]
+KNOWN = ["audit", "login", "web", "pageweight", "casework"]
 NOT_BENCHMARKS = {"__init__", "__main__", "common", "server", "ok_urls", "settings_bench", "screenshots"}
 _DEFINES_RUN = re.compile(r"^def run\(", re.MULTILINE)
 

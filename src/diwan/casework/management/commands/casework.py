@@ -17,7 +17,7 @@ from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from diwan.casework.actions import tasks_assign_waiting, tasks_escalate_overdue
 
@@ -55,7 +55,8 @@ class Command(BaseCommand):
                 try:
                     self.tick()
                 finally:
-                    close_old_connections()  # a long-lived process: do not keep a broken connection
+                    if connection.get_autocommit():  # not inside a caller's transaction (tests)
+                        close_old_connections()  # a long-lived process: do not keep a broken connection
                 done += 1
                 if options["iterations"] and done >= options["iterations"]:
                     break

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
+import psycopg
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.base import ModelState
@@ -268,28 +269,34 @@ def events_seal(*, limit: int = DEFAULT_SEAL_BATCH) -> int:
                 # a transaction): when it is the oldest running one, its own rows may be sealed too;
                 # every transaction still running has a larger id and stays ahead of the cursor.
                 horizon = own + 1
-            cursor.execute(
-                "SELECT id, body FROM audit_event WHERE (xid, id) > (%s, %s) AND xid < %s "
-                "ORDER BY xid, id LIMIT %s",
-                [last_xid if last_xid is not None else -1, last_id, horizon, limit],
-            )
+            # Binary rows: the bodies arrive as they are stored, not hex-encoded and decoded again.
+            with psycopg.Cursor(connection.connection) as binary:
+                binary.execute(
+                    "SELECT id, body FROM audit_event WHERE (xid, id) > (%s, %s) AND xid < %s "
+                    "ORDER BY xid, id LIMIT %s",
+                    [last_xid if last_xid is not None else -1, last_id, horizon, limit],
+                    binary=True,
+                )
+                rows = binary.fetchall()
         else:
             cursor.execute(
                 "SELECT id, body FROM audit_event WHERE id > %s ORDER BY id LIMIT %s", [last_id, limit]
             )
-        rows = cursor.fetchall()
+            rows = cursor.fetchall()
         if not rows:
             return 0
         now = clock.now()
         if postgres:
-            # COPY: no statement of 5 x batch parameters to build and parse, bytea sent as is.
+            # COPY: no statement of 5 x batch parameters to build and parse; binary, so the hashes
+            # and the time go as they are, with nothing for the server to parse.
             with cursor.cursor.copy(
-                "COPY audit_seal (seq, event_id, prev_hash, hash, sealed_at) FROM STDIN"
+                "COPY audit_seal (seq, event_id, prev_hash, hash, sealed_at) FROM STDIN (FORMAT BINARY)"
             ) as copy:
+                copy.set_types(["int8", "int8", "bytea", "bytea", "timestamptz"])
                 write = copy.write_row
                 for event_id, body in rows:
                     seq += 1
-                    digest = chain_hash(prev, seq, bytes(body))
+                    digest = chain_hash(prev, seq, body)
                     write((seq, event_id, prev, digest, now))
                     prev = digest
             return len(rows)

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
+from json import encoder as json_encoder
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
@@ -29,8 +30,22 @@ def canonical_json(value: Any) -> bytes:
     ).encode("ascii")
 
 
-# The encoder canonical_json uses, built once (json.dumps with arguments builds a new one on every call).
+# The encoder canonical_json uses, built once (json.dumps with arguments builds a new one on every call),
+# and its C iterator built once too (JSONEncoder.encode builds one per call; half the time of a small
+# dict). Without the cycle check: a value that contains itself fails with RecursionError instead.
 _ENCODER = DjangoJSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+_MAKE_ENCODER: Any = getattr(json_encoder, "c_make_encoder", None)  # the C accelerator (not in typeshed)
+_C_ITERENCODE: Any = (
+    _MAKE_ENCODER(None, _ENCODER.default, encode_basestring_ascii, None, ":", ",", True, False, False)
+    if _MAKE_ENCODER is not None
+    else None
+)
+
+
+def _encode(value: dict[str, Any]) -> str:
+    if _C_ITERENCODE is None:
+        return _ENCODER.encode(value)
+    return "".join(_C_ITERENCODE(value, 0))
 
 
 def normalise(value: Mapping[str, Any]) -> dict[str, Any]:
@@ -108,8 +123,8 @@ def canonical_body_parts(
     values in key order instead of encoding a dict; also returns the canonical JSON of `objects` and
     `details`, which record_event stores in their readable columns. `occurred_at` is format_time's text.
     This runs in every audited transaction."""
-    objects_json = _ENCODER.encode(dict(objects)) if objects else "{}"
-    details_json = _ENCODER.encode(dict(details)) if details else "{}"
+    objects_json = _encode(dict(objects)) if objects else "{}"
+    details_json = _encode(dict(details)) if details else "{}"
     text = encode_basestring_ascii
     body = (
         f'{{"acting_for":{text(acting_for)},"actor_id":{_number(actor_id)},'

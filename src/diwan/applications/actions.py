@@ -45,7 +45,7 @@ class IncompleteApplication(ValidationFailed):
 
 
 def _own(actor: Any, application_id: int, *, lock: bool = False) -> Application:
-    found = Application.objects.select_related("service", "service_version", "applicant", "office")
+    found = Application.objects.select_related("service__agency", "service_version", "applicant", "office")
     if lock:
         found = found.select_for_update(of=("self",))  # office is nullable: lock only the application
     application = found.filter(pk=application_id, applicant_id=actor.pk).first()
@@ -280,7 +280,22 @@ def application_submit(*, actor: Any, application_id: int) -> Application:
         application.current_page = ""
         application.legal_due_date = case_clock(application).due_date(now)
         application.tracking_number = _unique_tracking_number()
-        application.save()
+        # Every column but the answers (unchanged, and re-encrypting them costs for nothing).
+        application.save(
+            update_fields=[
+                "status",
+                "office",
+                "governorate",
+                "applicant_name",
+                "applicant_nid_index",
+                "submitted_at",
+                "updated_at",
+                "revision",
+                "current_page",
+                "legal_due_date",
+                "tracking_number",
+            ]
+        )
         record_event(
             event_type=ApplicationEvent.SUBMITTED,
             actor=actor,

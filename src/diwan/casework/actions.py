@@ -82,11 +82,13 @@ def stage_office(application: Application, stage: dict[str, Any]) -> Office:
 
 def workflow_start(*, actor: Any, application: Application) -> Task:
     """Open the first stage of a just-submitted application (inside the submit transaction)."""
-    _entry(application, EntryKind.SUBMITTED, actor=actor, office=application.office)
-    return _open_stage(actor=actor, application=application, index=0)
+    submitted = _entry_row(application, EntryKind.SUBMITTED, actor=actor, office=application.office)
+    return _open_stage(actor=actor, application=application, index=0, entries=[submitted])
 
 
-def _open_stage(*, actor: Any, application: Application, index: int) -> Task:
+def _open_stage(
+    *, actor: Any, application: Application, index: int, entries: list[CaseEntry] | None = None
+) -> Task:
     stage = stages(application)[index]
     office = stage_office(application, stage)
     now = clock.now()
@@ -102,8 +104,15 @@ def _open_stage(*, actor: Any, application: Application, index: int) -> Task:
         due_date=now.date(),  # set from the clock below
     )
     task.due_date = task_clock(task).due_date(now)
+    # Rotation picks the official before the task is written: one INSERT, not an INSERT and an UPDATE.
+    choice = assignment.choose(task)
+    task.assignee_id, task.assignment_reason = choice.user_id, choice.reason
     task.save()
-    _entry(application, EntryKind.STAGE_STARTED, stage_key=task.stage_key, office=office)
+    rows = [
+        *(entries or []),
+        _entry_row(application, EntryKind.STAGE_STARTED, stage_key=task.stage_key, office=office),
+    ]
+    CaseEntry.objects.bulk_create([*rows, _assigned_row(task, choice)])
     record_event(
         event_type=CaseworkEvent.TASK_OPENED,
         actor=actor,
@@ -112,7 +121,7 @@ def _open_stage(*, actor: Any, application: Application, index: int) -> Task:
         objects={"application": application.pk, "task": task.pk},
         details={"stage": task.stage_key, "due_date": task.due_date.isoformat()},
     )
-    _assign(task, actor=actor)
+    _assignment_event(task, choice, actor=actor)
     for consultation in stage.get("consultations", []):
         _open_consultation(actor=actor, parent=task, consultation=consultation)
     return task
@@ -137,8 +146,13 @@ def _open_consultation(*, actor: Any, parent: Task, consultation: dict[str, Any]
         question=consultation["question"],
     )
     task.due_date = task_clock(task).due_date(now)
+    choice = assignment.choose(task)
+    task.assignee_id, task.assignment_reason = choice.user_id, choice.reason
     task.save()
-    _entry(parent.application, EntryKind.CONSULTATION_SENT, stage_key=task.stage_key, office=office)
+    sent = _entry_row(
+        parent.application, EntryKind.CONSULTATION_SENT, stage_key=task.stage_key, office=office
+    )
+    CaseEntry.objects.bulk_create([sent, _assigned_row(task, choice)])
     record_event(
         event_type=CaseworkEvent.TASK_OPENED,
         actor=actor,
@@ -147,38 +161,40 @@ def _open_consultation(*, actor: Any, parent: Task, consultation: dict[str, Any]
         objects={"application": parent.application_id, "task": task.pk, "parent": parent.pk},
         details={"stage": task.stage_key, "consultation": True, "due_date": task.due_date.isoformat()},
     )
-    _assign(task, actor=actor)
+    _assignment_event(task, choice, actor=actor)
     return task
 
 
 def _assign(task: Task, *, actor: Any, exclude: set[int] | None = None) -> None:
+    """(Re)run rotation for an existing task (one that waited with nobody eligible)."""
     choice = assignment.choose(task, exclude=exclude)
-    task.assignee = choice.user
+    task.assignee_id = choice.user_id
     task.assignment_reason = choice.reason
     task.save(update_fields=["assignee", "assignment_reason"])
-    _entry(
+    _assigned_row(task, choice).save()
+    _assignment_event(task, choice, actor=actor)
+
+
+def _assigned_row(task: Task, choice: assignment.Choice) -> CaseEntry:
+    """The internal timeline line saying who rotation chose and the numbers behind the choice."""
+    return _entry_row(
         task.application,
         EntryKind.ASSIGNED,
         stage_key=task.stage_key,
         office=task.office,
         public=False,
-        details={
-            "assignee": choice.user.pk if choice.user else None,
-            "reason": choice.reason,
-            **choice.facts(),
-        },
+        details={"assignee": choice.user_id, "reason": choice.reason, **choice.facts()},
     )
+
+
+def _assignment_event(task: Task, choice: assignment.Choice, *, actor: Any) -> None:
     record_event(
         event_type=CaseworkEvent.TASK_ASSIGNED,
         actor=actor,
         office_id=task.office_id,
         data_subject=task.application.applicant_id,
         objects={"application": task.application_id, "task": task.pk},
-        details={
-            "assignee": choice.user.pk if choice.user else None,
-            "reason": choice.reason,
-            "candidates": choice.candidates,
-        },
+        details={"assignee": choice.user_id, "reason": choice.reason, "candidates": choice.candidates},
     )
 
 
@@ -300,7 +316,7 @@ def _close(task: Task, *, actor: Any, outcome: str, **changes: Any) -> None:
     task.save(update_fields=["status", "outcome", "closed_at", "closed_by", *changes])
 
 
-def _entry(
+def _entry_row(
     application: Application,
     kind: str,
     *,
@@ -311,8 +327,10 @@ def _entry(
     text: str = "",
     details: dict[str, Any] | None = None,
 ) -> CaseEntry:
-    return CaseEntry.objects.create(
+    """A timeline line, not yet saved (several written together with bulk_create)."""
+    return CaseEntry(
         application=application,
+        at=clock.now(),
         kind=kind,
         actor=actor,
         stage_key=stage_key,
@@ -321,6 +339,12 @@ def _entry(
         text=text,
         details=details or {},
     )
+
+
+def _entry(application: Application, kind: str, **fields: Any) -> CaseEntry:
+    entry = _entry_row(application, kind, **fields)
+    entry.save()
+    return entry
 
 
 def _event(event_type: CaseworkEvent, *, actor: Any, task: Task, **details: Any) -> None:
@@ -666,9 +690,9 @@ def task_reassign(
             task.assignment_reason = f"reassigned by supervisor: {reason}"
         else:
             choice = assignment.choose(task, exclude={previous} if previous else None)
-            if choice.user is None:
+            if choice.user_id is None:
                 raise Conflict(_("No other eligible official in this office can take the file."))
-            task.assignee = choice.user
+            task.assignee_id = choice.user_id
             task.assignment_reason = f"reassigned by supervisor ({reason}); {choice.reason}"
         task.save(update_fields=["assignee", "assignment_reason"])
         _entry(
@@ -729,7 +753,7 @@ def tasks_assign_waiting(*, limit: int = 500) -> int:
             if task.assignee_id is not None or task.status != TaskStatus.OPEN:
                 continue
             choice = assignment.choose(task)
-            if choice.user is None:
+            if choice.user_id is None:
                 continue
             _assign(task, actor=None)
             done += 1

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Q
 
 from diwan.applications.models import Application
 from diwan.casework.models import DeclaredRelative, Task, TaskOutcome, TaskStatus
@@ -28,7 +29,7 @@ LOAD_STATUSES = (TaskStatus.OPEN, TaskStatus.WAITING)
 
 @dataclass(frozen=True)
 class Choice:
-    user: Any | None
+    user_id: int | None
     reason: str  # for the audit log and the task (English, like every audit detail)
     candidates: int
     load: int | None = None
@@ -83,37 +84,70 @@ def earlier_deciders(application: Application, *, before_stage: int) -> set[int]
     )
 
 
+_ELIGIBLE_SQL = """
+WITH holders AS (
+    SELECT m.user_id AS id FROM directory_membership m
+      JOIN directory_position p ON p.id = m.position_id
+     WHERE p.office_id = %(office)s AND p.role = %(role)s
+       AND m.valid_from <= %(now)s AND (m.valid_to IS NULL OR m.valid_to > %(now)s)
+    UNION
+    SELECT d.delegate_id FROM directory_delegation d
+      JOIN directory_position p ON p.id = d.position_id
+     WHERE p.office_id = %(office)s AND p.role = %(role)s
+       AND d.valid_from <= %(now)s AND d.valid_to > %(now)s AND d.ended_at IS NULL
+)
+SELECT u.id,
+       (SELECT COUNT(*) FROM casework_task t WHERE t.assignee_id = u.id AND t.status IN ('open', 'waiting'))
+  FROM holders h JOIN accounts_user u ON u.id = h.id
+ WHERE u.is_active AND u.id <> %(applicant)s
+   AND (%(nid)s = '' OR (
+        (u.national_id_index IS NULL OR u.national_id_index <> %(nid)s)
+        AND NOT EXISTS (SELECT 1 FROM casework_declaredrelative r
+                         WHERE r.official_id = u.id AND r.national_id_index = %(nid)s)))
+   AND NOT EXISTS (SELECT 1 FROM casework_task e
+                    WHERE e.application_id = %(application)s AND e.kind = 'stage'
+                      AND e.stage_index < %(before)s AND e.outcome = 'approved' AND e.closed_by_id = u.id)
+"""
+
+
+def eligible_with_loads(task: Task, *, exclude: set[int] | None = None) -> dict[int, int]:
+    """{official id: open tasks} of everyone eligible for `task`: holds the role in the office today by
+    membership or delegation, active, not the applicant nor someone whose own or declared relative's
+    national ID is the applicant's, not a decider of an earlier stage (stages only). One hand-written query:
+    this runs inside every submission and every stage change, and the ORM's version cost more to build
+    than to run."""
+    application = task.application
+    params: dict[str, Any] = {
+        "office": task.office_id,
+        "role": task.role,
+        "now": connection.ops.adapt_datetimefield_value(clock.now()),
+        "applicant": application.applicant_id,
+        "nid": application.applicant_nid_index or "",
+        "application": application.pk,
+        "before": task.stage_index if task.kind == "stage" else 0,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_ELIGIBLE_SQL, params)
+        rows = cursor.fetchall()
+    skip = exclude or set()
+    return {int(pk): int(load) for pk, load in rows if int(pk) not in skip}
+
+
 def eligible(task: Task, *, exclude: set[int] | None = None) -> set[int]:
-    holders = role_holders(task.office, task.role)
-    holders -= conflicted(holders, task.application)
-    if task.kind == "stage":
-        holders -= earlier_deciders(task.application, before_stage=task.stage_index)
-    return holders - (exclude or set())
-
-
-def loads(user_ids: set[int]) -> dict[int, int]:
-    counted = (
-        Task.objects.filter(assignee_id__in=user_ids, status__in=LOAD_STATUSES)
-        .values("assignee_id")
-        .annotate(n=Count("id"))
-    )
-    found = {row["assignee_id"]: row["n"] for row in counted}
-    return {user_id: found.get(user_id, 0) for user_id in user_ids}
+    return set(eligible_with_loads(task, exclude=exclude))
 
 
 def choose(task: Task, *, exclude: set[int] | None = None) -> Choice:
-    candidates = eligible(task, exclude=exclude)
-    if not candidates:
+    load = eligible_with_loads(task, exclude=exclude)
+    if not load:
         return Choice(None, "no eligible official in the office", 0)
-    load = loads(candidates)
     least = min(load.values())
     tied = sorted(user_id for user_id, n in load.items() if n == least)
     picked = _random.choice(tied)
-    reason = f"rotation: least loaded ({least} open tasks) of {len(candidates)} eligible"
+    reason = f"rotation: least loaded ({least} open tasks) of {len(load)} eligible"
     if len(tied) > 1:
         reason += f"; tie among {len(tied)} broken at random"
-    user = get_user_model().objects.get(pk=picked)
-    return Choice(user, reason, len(candidates), least, len(tied))
+    return Choice(picked, reason, len(load), least, len(tied))
 
 
 def supervisors(office: Office, *, exclude: set[int] | None = None) -> list[int]:

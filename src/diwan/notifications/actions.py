@@ -48,7 +48,8 @@ def message_queue(
     language = language if language in LANGUAGES else "ar"
     found = catalogue.get(template)
     subject, body = found.render(language, context)
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: a failure here fails the caller's change as a whole.
+    with transaction.atomic(savepoint=False):
         message = Message.objects.create(
             medium=medium,
             channel=channel_name_for(medium),

@@ -110,7 +110,15 @@ class Task(models.Model):
         ordering = ["due_date", "id"]
         indexes = [
             # The office inbox: open tasks of one office by deadline (the page must not grow with the queue).
+            # "With the citizen" is one status: equality on (office, status) keeps the deadline order.
             models.Index(fields=["office", "status", "due_date", "id"], name="casework_task_inbox"),
+            # "Open" is two statuses (open, waiting): `status IN (...)` cannot use the order of the index
+            # above, so without this one the database sorts every open task of the office for each page.
+            models.Index(
+                fields=["office", "due_date", "id"],
+                name="casework_task_inbox_open",
+                condition=models.Q(status__in=["open", "waiting"]),
+            ),
             models.Index(fields=["assignee", "status"], name="casework_task_assignee"),
             models.Index(fields=["status", "due_date"], name="casework_task_due"),
         ]

@@ -7,6 +7,9 @@ opened it through break-glass (a typed reason, audited, flagged to integrity) in
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +28,7 @@ from diwan.casework.models import (
     TaskKind,
     TaskStatus,
 )
+from diwan.catalogue.models import ServiceVersion
 from diwan.core import clock
 from diwan.core.errors import NotFound
 from diwan.core.i18n import pick
@@ -112,6 +116,55 @@ def _after(cursor: str) -> Q:
     return Q(due_date__gt=day) | Q(due_date=day, pk__gt=pk)
 
 
+@dataclass(frozen=True)
+class _VersionNames:
+    """What the inbox shows of a service version: its title and its stages' names (translated texts)."""
+
+    title: dict[str, str]
+    stages: dict[str, dict[str, str]]
+
+
+_NO_NAMES = _VersionNames({}, {})
+VERSION_NAMES_KEPT = 256
+_version_names: OrderedDict[tuple[int, str], _VersionNames] = OrderedDict()
+_version_names_lock = threading.Lock()
+
+
+def _names_of_versions(keys: set[tuple[int, str]]) -> dict[tuple[int, str], _VersionNames]:
+    """Titles and stage names of service versions, by (id, content hash). A published version never
+    changes (docs/catalogue.md), so they are kept per process, the last VERSION_NAMES_KEPT used; the hash
+    is in the key because an id alone can come back with other content in a database that rolled back.
+    The ones not kept yet come in one query that reads only those two parts of the definition."""
+    found: dict[tuple[int, str], _VersionNames] = {}
+    with _version_names_lock:
+        for key in keys:
+            names = _version_names.get(key)
+            if names is not None:
+                _version_names.move_to_end(key)
+                found[key] = names
+    missing = keys - found.keys()
+    if not missing:
+        return found
+    read = (
+        ServiceVersion.objects.filter(pk__in={pk for pk, _digest in missing})
+        .order_by()
+        .values_list("pk", "content_hash", "definition__title", "definition__workflow__stages")
+    )
+    fresh: dict[tuple[int, str], _VersionNames] = {}
+    for pk, digest, title, stages in read:
+        by_key: dict[str, dict[str, str]] = {}
+        for stage in stages or ():
+            by_key.setdefault(stage["key"], stage.get("name") or {})  # the first one, as the engine does
+        fresh[(pk, digest)] = _VersionNames(title or {}, by_key)
+    with _version_names_lock:
+        for key, names in fresh.items():
+            _version_names[key] = names
+            _version_names.move_to_end(key)
+        while len(_version_names) > VERSION_NAMES_KEPT:
+            _version_names.popitem(last=False)
+    return found | fresh
+
+
 def office_inbox(
     actor: Any,
     office_id: int,
@@ -121,10 +174,20 @@ def office_inbox(
     mine_only: bool = False,
     cursor: str = "",
     page_size: int = INBOX_PAGE_SIZE,
+    offices: Sequence[Office] | None = None,
 ) -> InboxPage:
-    """One page of an office's tasks by deadline (keyset pagination on the inbox index: the page costs
-    the same with 100 or 100,000 open tasks). `query` finds a tracking number or an applicant's name."""
-    office = access_office_for(actor, office_id)
+    """One page of an office's tasks by deadline (keyset pagination on the inbox indexes: the page costs
+    the same with 100 or 100,000 open tasks). `query` finds a tracking number or an applicant's name.
+
+    `offices`: what `my_offices(actor)` gave earlier in the same request, when the caller has it (the
+    page lists them), so they are not read again; the office must be one of them (else "not found")."""
+    if offices is None:
+        office = access_office_for(actor, office_id)
+    else:
+        chosen = next((item for item in offices if item.pk == office_id), None)
+        if chosen is None:
+            raise NotFound()
+        office = chosen
     statuses = INBOX_STATUSES.get(view, INBOX_STATUSES["open"])
     tasks = Task.objects.filter(office=office, status__in=statuses)
     query = query.strip()[:100]
@@ -139,9 +202,12 @@ def office_inbox(
     if cursor:
         tasks = tasks.filter(_after(cursor))
     found = list(
-        tasks.select_related("application__service_version")
+        tasks.select_related("application")
+        # Not the service definition (~15 KB each): the names come from _names_of_versions.
+        .annotate(version_hash=F("application__service_version__content_hash"))
         .only(
             "id",
+            "application_id",
             "stage_key",
             "stage_index",
             "kind",
@@ -152,24 +218,34 @@ def office_inbox(
             "application__id",
             "application__tracking_number",
             "application__applicant_name",
-            "application__service_version__definition",
+            "application__service_version_id",
         )
         .order_by("due_date", "id")[: page_size + 1]
     )
+    page = found[:page_size]
+    names = _names_of_versions({(t.application.service_version_id, t.version_hash) for t in page})
     now = today()
     soon = calendar_of(office).add_working_days(now, DUE_SOON_DAYS)
+    titles: dict[tuple[int, str], str] = {}  # picked once per version and stage in the active language
+    stage_names: dict[tuple[int, str, str], str] = {}
     rows = []
-    for task in found[:page_size]:
+    for task in page:
         application = task.application
-        definition = application.service_version.definition
-        stage = next((s for s in definition["workflow"]["stages"] if s["key"] == task.stage_key), None)
+        key = (application.service_version_id, task.version_hash)
+        version = names.get(key, _NO_NAMES)
+        if key not in titles:
+            titles[key] = pick(version.title)
+        stage_of_version = (*key, task.stage_key)
+        if stage_of_version not in stage_names:
+            stage = version.stages.get(task.stage_key)
+            stage_names[stage_of_version] = pick(stage) if stage is not None else task.stage_key
         rows.append(
             InboxRow(
                 task=task,
                 tracking_number=application.tracking_number or "",
                 applicant_name=application.applicant_name,
-                service_title=pick(definition["title"]),
-                stage_name=pick(stage["name"]) if stage else task.stage_key,
+                service_title=titles[key],
+                stage_name=stage_names[stage_of_version],
                 due_date=task.due_date,
                 overdue=task.due_date < now,
                 due_soon=now <= task.due_date <= soon,

@@ -8,6 +8,7 @@ refusal is shown on the form it came from, with the status it carries (400, 403,
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -57,10 +59,38 @@ STATUS_TAG = {
 
 # --- The inbox --------------------------------------------------------------------------------------
 
+_PLACEHOLDER_ID = 9876543210  # digits that cannot be anything else in a case URL
+
+
+@dataclass(frozen=True)
+class InboxLine:
+    """One row of the queue as the page shows it. The link and the deadline are written here once per
+    page (one reverse(), one date format per distinct day) instead of a {% url %} and two |date filters
+    in each of the 50 rows, which were most of the page's rendering time."""
+
+    row: selectors.InboxRow
+    url: str
+    due_iso: str
+    due_text: str
+
+
+def _inbox_lines(rows: list[selectors.InboxRow]) -> list[InboxLine]:
+    url = reverse("backoffice:casework-case", args=[_PLACEHOLDER_ID])
+    head, _placeholder, tail = url.partition(str(_PLACEHOLDER_ID))
+    days: dict[dt.date, tuple[str, str]] = {}
+    lines = []
+    for row in rows:
+        day = days.get(row.due_date)
+        if day is None:
+            day = days[row.due_date] = (row.due_date.isoformat(), date_format(row.due_date, "j F Y"))
+        lines.append(InboxLine(row, f"{head}{row.task.application_id}{tail}", *day))
+    return lines
+
 
 @policy(CASEWORK)
 def inbox(request: HttpRequest) -> HttpResponse:
     """One office's queue by deadline, 50 at a time ("next page" by keyset: no count, no offset)."""
+    # Read once: the list is both the tabs and the check that the office asked for is the official's.
     offices = list(selectors.my_offices(request.user).order_by("agency__code", "code"))
     if not offices:
         return render(request, "backoffice/casework/inbox.html", {"offices": [], "page": None})
@@ -69,7 +99,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if wanted:
         if not wanted.isdigit():
             raise Http404
-        office = found(lambda: selectors.access_office_for(request.user, int(wanted)))
+        chosen = next((item for item in offices if item.pk == int(wanted)), None)
+        if chosen is None:
+            raise Http404
+        office = chosen
     view = request.GET.get("view", "open")
     if view not in INBOX_VIEWS:
         view = "open"
@@ -84,6 +117,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         mine_only=mine_only,
         cursor=cursor,
         page_size=PAGE_SIZE,
+        offices=offices,
     )
     return render(
         request,
@@ -92,6 +126,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "offices": offices,
             "office": office,
             "page": page,
+            "lines": _inbox_lines(page.rows),
             "view": view,
             "query": query,
             "mine_only": mine_only,

@@ -10,12 +10,15 @@ keeps what was typed, without saving (see `_revealed`).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -48,13 +51,13 @@ from diwan.applications.selectors import (
     access_application_for,
     access_attachment_for_citizen,
     current_attachments,
-    my_applications,
+    my_application_rows,
 )
 from diwan.casework.actions import message_post
 from diwan.casework.selectors import citizen_messages, citizen_timeline
 from diwan.catalogue import selectors as catalogue
 from diwan.core.access import CITIZEN, policy
-from diwan.core.errors import DiwanError
+from diwan.core.errors import DiwanError, NotFound
 from diwan.core.i18n import pick
 from diwan.core.interface import found, show_refusal
 from diwan.portal.applications_forms import MessageForm
@@ -189,22 +192,77 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
 # --- My applications ----------------------------------------------------------------------------------
 
 
+_ID = 9_876_543_210  # stands for an application's id in a URL reversed once for every row of a list
+
+
+def _by_id(name: str) -> Callable[[int], str]:
+    """The URL `name` of any application: reversed once (the active language's prefix included), then
+    filled in for each row. reverse() for every row cost ~30 us each, a third of the page's rows."""
+    head, _id, tail = reverse(name, args=[_ID]).partition(str(_ID))
+    return lambda application_id: f"{head}{application_id}{tail}"
+
+
+def _draft_url(application_id: int, current_page: str) -> str:
+    """Where "Continue" takes the citizen for a draft listed without its definition: the page they stopped
+    at (the actions only ever store a page key of the pinned version or "check"); the file's page, which
+    redirects to where the draft resumes, if none is stored."""
+    if current_page == CHECK:
+        return reverse("portal:applications:check", args=[application_id])
+    if current_page:
+        return reverse("portal:applications:page", args=[application_id, current_page])
+    return reverse("portal:applications:detail", args=[application_id])
+
+
+class _Days:
+    """Each day in the active language's DATE_FORMAT, formatted once per page (a citizen's files share a
+    few days); what `|date:"DATE_FORMAT"` shows, at a fraction of the cost of the filter on every row."""
+
+    def __init__(self) -> None:
+        self.seen: dict[date, str] = {}
+
+    def __call__(self, day: date) -> str:
+        text = self.seen.get(day)
+        if text is None:
+            text = self.seen[day] = formats.date_format(day, "DATE_FORMAT")
+        return text
+
+
 @policy(CITIZEN)
 @never_cache
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
-    rows = [
-        {
-            "application": application,
-            "title": application.service_version.title,
-            "status": application.get_status_display(),
-            "tag": STATUS_TAGS.get(ApplicationStatus(application.status), ""),
-            "is_draft": application.is_draft,
-            "url": _resume_url(application),
-            "delete_url": reverse("portal:applications:delete", args=[application.pk]),
-        }
-        for application in my_applications(request.user)
-    ]
+    """One query of a few columns (my_application_rows), then each row's texts and links made here: no
+    definition read, no URL reversed per row, every date formatted once."""
+    detail_url = _by_id("portal:applications:detail")
+    delete_url = _by_id("portal:applications:delete")
+    shown: dict[str, tuple[str, str]] = {}  # each status's label and tag, looked up once
+    day_text = _Days()
+    rows = []
+    for application in my_application_rows(request.user):
+        status = application["status"]
+        if status not in shown:
+            choice = ApplicationStatus(status)
+            shown[status] = (str(choice.label), STATUS_TAGS.get(choice, ""))
+        label, tag = shown[status]
+        is_draft = status == ApplicationStatus.DRAFT
+        pk = application["id"]
+        due = application["legal_due_date"]
+        changed = timezone.localtime(application["updated_at"])  # as the template's |date would show it
+        rows.append(
+            {
+                "title": pick(application["service_title"]),
+                "tracking_number": application["tracking_number"],
+                "status": label,
+                "tag": tag,
+                "is_draft": is_draft,
+                "url": _draft_url(pk, application["current_page"]) if is_draft else detail_url(pk),
+                "delete_url": delete_url(pk) if is_draft else "",
+                "due_iso": due.isoformat() if due else "",
+                "due_text": day_text(due) if due else "",
+                "changed_iso": changed.isoformat(),
+                "changed_text": day_text(changed.date()),
+            }
+        )
     return render(request, "portal/applications/list.html", {"rows": rows})
 
 
@@ -424,21 +482,27 @@ def _declarations(application: Application) -> list[str]:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = _own(request, application_id)
     if request.method == "POST":
+        # The action reads the application once, under lock and as the applicant's (another citizen's is
+        # "not found"); it is read again here only to show a refusal.
         try:
-            application = application_submit(actor=request.user, application_id=application.pk)
+            submitted = application_submit(actor=request.user, application_id=application_id)
+        except NotFound as exc:
+            raise Http404 from exc
         except IncompleteApplication as exc:
+            application = _own(request, application_id)
             problems = _problem_links(application, exc.problems, from_check=True)
             status = exc.status
         except DiwanError as exc:
+            application = _own(request, application_id)
             problems = _refusal_links(application, exc)
             status = exc.status
         else:  # submitting twice gives the same confirmation (the action is idempotent)
-            return redirect("portal:applications:submitted", application.pk)
-    elif not application.is_draft:
-        return redirect("portal:applications:detail", application.pk)
+            return redirect("portal:applications:submitted", submitted.pk)
     else:
+        application = _own(request, application_id)
+        if not application.is_draft:
+            return redirect("portal:applications:detail", application.pk)
         found_problems = missing_answers(
             application.definition, application.answers, attached_fields(application)
         )

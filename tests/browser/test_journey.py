@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import translation
 
 from diwan.accounts import mfa
@@ -69,6 +70,20 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Any:
             yield launched
             launched.close()
         gc.collect()
+    _end_live_server_sessions()
+
+
+def _end_live_server_sessions() -> None:
+    """The live server's request threads are daemon threads; one still waiting on a kept-alive browser
+    socket when the browser closes never reaches its connection clean-up, and on PostgreSQL its idle
+    session would stop the test database from being dropped at the end of the run. End such sessions."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
+        )
 
 
 def official(office: Office, role: Role, username: str) -> User:

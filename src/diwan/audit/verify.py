@@ -221,6 +221,10 @@ def _link_problem(position: int, seq: int, stored_prev: bytes, prev: bytes | Non
     return Problem("modified", seq, f"modified: event seq {seq} does not match its hash")
 
 
+def _seq_of(hashed: bytes) -> int:
+    return int.from_bytes(hashed[32:40], "big", signed=True)
+
+
 def _first_bad_link() -> Problem | None:
     """Every hash matched: check the stored seq and prev_hash columns in one query."""
     with connection.cursor() as cursor:
@@ -365,10 +369,20 @@ def verify_log(*, fetch: int = FETCH, compare_columns: bool = False) -> Report:
     expected = 0  # seals verified so far
     failed = False
     tree = _MerkleRange(expected_roots, report)
+    links_broken = False
     with transaction.atomic(), closing(_chain_batches(fetch)) as batches:
         for rows in batches:
             stored = [h for h, _ in rows]
-            digests = [sha(data).digest() for _, data in rows]
+            hashed = [data for _, data in rows]
+            # The links, from the bytes already here: each seal's prev_hash is the stored hash before it,
+            # and its seq is its position (seq is the key and rows come in seq order, so the first and the
+            # last seq of the batch being right means every seq between is). A broken link is named by
+            # LINKS_SQL below, as a row-by-row check would name it.
+            if [data[:32] for data in hashed] != [prev, *stored[:-1]] or not (
+                _seq_of(hashed[0]) == expected + 1 and _seq_of(hashed[-1]) == expected + len(hashed)
+            ):
+                links_broken = True
+            digests = [sha(data).digest() for data in hashed]
             if digests != stored:
                 bad = next(i for i, (d, h) in enumerate(zip(digests, stored, strict=True)) if d != h)
                 report.problems.append(
@@ -382,9 +396,13 @@ def verify_log(*, fetch: int = FETCH, compare_columns: bool = False) -> Report:
             if failed:
                 expected += 1  # the position of the bad seal
                 break
+            if links_broken:
+                break
             if digests:
                 prev = digests[-1]
-    links = _first_bad_link()  # also when a hash did not match: a bad link may come before it
+    # Named by the database when something is wrong (also when a hash did not match: a bad link may come
+    # before it); an intact chain needs no second pass over the table.
+    links = _first_bad_link() if failed or links_broken else None
     if links is not None and (not failed or (links.seq or 0) < expected):
         report.problems.append(links)
         failed = True

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import hashlib
 import random
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -203,6 +204,16 @@ def staff_since() -> dt.datetime:
     return clock.now() - dt.timedelta(days=case_content.WINDOW_DAYS + 30)
 
 
+def _confirm_demo_authenticator(user: User, secret: str) -> None:
+    """Confirm with the previous step's code, so the code an app shows now still signs in. Near the end of
+    a 30-second step, wait for the next one: the previous step's code must still be inside the accepted
+    window when it is checked (else demo-data fails about once in every few hundred accounts)."""
+    into_step = clock.now().timestamp() % mfa.INTERVAL
+    if into_step > mfa.INTERVAL - 2:
+        time.sleep(mfa.INTERVAL - into_step + 0.05)
+    totp_confirm(actor=None, user=user, code=mfa.code_at(secret, mfa.current_step() - 1))
+
+
 def load_staff(report: LoadReport, specs: Iterable[content.StaffSpec] | None = None) -> None:
     since = staff_since()
     for spec in content.STAFF if specs is None else specs:
@@ -221,8 +232,7 @@ def load_staff(report: LoadReport, specs: Iterable[content.StaffSpec] | None = N
         if not TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
             secret = demo_totp_secret(spec.username)
             totp_enrol(actor=None, user=user, secret=secret)
-            # Confirm with the previous step's code, so the code an app shows now still signs in.
-            totp_confirm(actor=None, user=user, code=mfa.code_at(secret, mfa.current_step() - 1))
+            _confirm_demo_authenticator(user, secret)
         office = Office.objects.select_related("agency").get(agency__code=spec.agency, code=spec.office)
         position = _position(office, spec.role, report)
         if not Membership.objects.filter(

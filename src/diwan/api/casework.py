@@ -470,10 +470,9 @@ def case(request: HttpRequest, application_id: int) -> Any:
 @api_policy(CASEWORKERS)
 @refusals
 def case_file(request: HttpRequest, application_id: int, attachment_id: int) -> Any:
-    attachment = application_selectors.access_attachment_for_staff(request.user, attachment_id)
+    attachment, access = application_selectors.access_attachment_for_staff(request.user, attachment_id)
     if attachment.application_id != application_id:
         raise NotFound()
-    access = selectors.access_case_for(request.user, application_id)
     return download(attachment, actor=request.user, office_id=access.office_id)
 
 

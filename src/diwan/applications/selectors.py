@@ -84,12 +84,13 @@ def access_attachment_for_citizen(actor: Any, attachment_id: int) -> Attachment:
     return attachment
 
 
-def access_attachment_for_staff(actor: Any, attachment_id: int) -> Attachment:
-    """A file of a case the official may see (their office's, or opened through break-glass)."""
+def access_attachment_for_staff(actor: Any, attachment_id: int) -> tuple[Attachment, Any]:
+    """A file of a case the official may see (their office's, or opened through break-glass), with that
+    access (casework.selectors.CaseAccess: the office through which they see it)."""
     from diwan.casework.selectors import access_case_for
 
     attachment = Attachment.objects.filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound()
-    access_case_for(actor, attachment.application_id)  # raises NotFound when the case is not theirs
-    return attachment
+    access = access_case_for(actor, attachment.application_id)  # NotFound when the case is not theirs
+    return attachment, access

@@ -566,8 +566,7 @@ def message_reply(request: HttpRequest, application_id: int) -> HttpResponse:
 @policy(CASEWORK)
 def case_file(request: HttpRequest, attachment_id: int) -> FileResponse:
     """A document of a file the official may see, as a download (never shown inline: it came from outside)."""
-    attachment = found(lambda: access_attachment_for_staff(request.user, attachment_id))
-    access = found(lambda: selectors.access_case_for(request.user, attachment.application_id))
+    attachment, access = found(lambda: access_attachment_for_staff(request.user, attachment_id))
     applying.attachment_downloaded(actor=request.user, attachment=attachment, office_id=access.office_id)
     response = FileResponse(
         attachment.file.open("rb"),

@@ -3,17 +3,17 @@ and (coordination administrators) agencies. Thin: parse, call an action or selec
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from diwan.core.access import policy, roles_of, staff
-from diwan.core.errors import DiwanError, NotFound
+from diwan.core.errors import DiwanError
+from diwan.core.interface import found, show_refusal
 from diwan.directory import actions, selectors
 from diwan.directory.roles import Role
 
@@ -21,22 +21,6 @@ from . import directory_forms as f
 
 DIRECTORY_ADMINS = staff(Role.AGENCY_ADMIN, Role.COORDINATION_ADMIN)
 COORDINATION = staff(Role.COORDINATION_ADMIN)
-
-
-def _found[T](read: Callable[[], T]) -> T:
-    try:
-        return read()
-    except NotFound as exc:
-        raise Http404 from exc
-
-
-def _refused(form: forms.Form, error: DiwanError) -> int:
-    """Show an action's refusal on the form (GOV.UK error summary); return the HTTP status to use."""
-    if error.field and error.field in form.fields:
-        form.add_error(error.field, str(error.message))
-    else:
-        form.add_error(None, str(error.message))
-    return error.status
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -67,7 +51,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
                     parent=form.parent_agency(),
                 )
             except DiwanError as error:
-                status = _refused(form, error)
+                status = show_refusal(form, error)
             else:
                 messages.success(request, _("Agency %(name)s created.") % {"name": agency.label})
                 return redirect("backoffice:directory-agency", code=agency.code)
@@ -76,13 +60,13 @@ def agency_create(request: HttpRequest) -> HttpResponse:
 
 @policy(DIRECTORY_ADMINS)
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
-    agency = _found(lambda: selectors.access_agency_for(request.user, code))
+    agency = found(lambda: selectors.access_agency_for(request.user, code))
     return _page(request, "agency.html", {"agency": agency, "tree": selectors.office_tree(agency)})
 
 
 @policy(DIRECTORY_ADMINS)
 def office_create(request: HttpRequest, code: str) -> HttpResponse:
-    agency = _found(lambda: selectors.access_agency_for(request.user, code))
+    agency = found(lambda: selectors.access_agency_for(request.user, code))
     offices = list(selectors.public_offices(agency))
     initial = {"parent": request.GET.get("parent")} if request.GET.get("parent") else None
     form = f.OfficeForm(request.POST or None, offices=offices, initial=initial)
@@ -100,7 +84,7 @@ def office_create(request: HttpRequest, code: str) -> HttpResponse:
                     parent=form.parent_office(),
                 )
             except DiwanError as error:
-                status = _refused(form, error)
+                status = show_refusal(form, error)
             else:
                 messages.success(request, _("Office %(name)s created.") % {"name": office.label})
                 return redirect("backoffice:directory-agency", code=agency.code)
@@ -109,7 +93,7 @@ def office_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @policy(DIRECTORY_ADMINS)
 def position_create(request: HttpRequest, office_id: int) -> HttpResponse:
-    office = _found(lambda: selectors.access_office_for(request.user, office_id))
+    office = found(lambda: selectors.access_office_for(request.user, office_id))
     form = f.PositionForm(request.POST or None, agency=office.agency)
     status = 200
     if request.method == "POST":
@@ -120,7 +104,7 @@ def position_create(request: HttpRequest, office_id: int) -> HttpResponse:
                     actor=request.user, office=office, title=form.translated(), role=form.cleaned_data["role"]
                 )
             except DiwanError as error:
-                status = _refused(form, error)
+                status = show_refusal(form, error)
             else:
                 messages.success(request, _("Position %(title)s created.") % {"title": position.label})
                 return redirect("backoffice:directory-agency", code=office.agency.code)
@@ -129,7 +113,7 @@ def position_create(request: HttpRequest, office_id: int) -> HttpResponse:
 
 @policy(DIRECTORY_ADMINS)
 def membership_grant(request: HttpRequest, position_id: int) -> HttpResponse:
-    position = _found(lambda: selectors.access_position_for(request.user, position_id))
+    position = found(lambda: selectors.access_position_for(request.user, position_id))
     form = f.MembershipForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -145,7 +129,7 @@ def membership_grant(request: HttpRequest, position_id: int) -> HttpResponse:
                     valid_to=f.optional(f.end_of, form.cleaned_data["valid_to"]),
                 )
             except DiwanError as error:
-                status = _refused(form, error)
+                status = show_refusal(form, error)
             else:
                 messages.success(
                     request,
@@ -158,7 +142,7 @@ def membership_grant(request: HttpRequest, position_id: int) -> HttpResponse:
 
 @policy(DIRECTORY_ADMINS)
 def membership_end(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = _found(lambda: selectors.access_membership_for(request.user, membership_id))
+    membership = found(lambda: selectors.access_membership_for(request.user, membership_id))
     form = f.EndMembershipForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -169,7 +153,7 @@ def membership_end(request: HttpRequest, membership_id: int) -> HttpResponse:
                     actor=request.user, membership=membership, reason=form.cleaned_data["reason"]
                 )
             except DiwanError as error:
-                status = _refused(form, error)
+                status = show_refusal(form, error)
             else:
                 messages.success(request, _("The membership has ended."))
                 return redirect("backoffice:directory-agency", code=membership.position.office.agency.code)
@@ -178,7 +162,7 @@ def membership_end(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @policy(DIRECTORY_ADMINS)
 def delegation_create(request: HttpRequest, position_id: int) -> HttpResponse:
-    position = _found(lambda: selectors.access_position_for(request.user, position_id))
+    position = found(lambda: selectors.access_position_for(request.user, position_id))
     holders = selectors.position_holders(position)
     form = f.DelegationForm(request.POST or None, position=position, holders=holders)
     status = 200
@@ -197,7 +181,7 @@ def delegation_create(request: HttpRequest, position_id: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except DiwanError as error:
-                status = _refused(form, error)
+                status = show_refusal(form, error)
             else:
                 messages.success(request, _("The delegation is recorded."))
                 return redirect("backoffice:directory-agency", code=position.office.agency.code)
@@ -208,14 +192,14 @@ def delegation_create(request: HttpRequest, position_id: int) -> HttpResponse:
 
 @policy(DIRECTORY_ADMINS)
 def delegation_end(request: HttpRequest, delegation_id: int) -> HttpResponse:
-    delegation = _found(lambda: selectors.access_delegation_for(request.user, delegation_id))
+    delegation = found(lambda: selectors.access_delegation_for(request.user, delegation_id))
     form = forms.Form(request.POST or None)
     status = 200
     if request.method == "POST":
         try:
             actions.delegation_end(actor=request.user, delegation=delegation)
         except DiwanError as error:
-            status = _refused(form, error)
+            status = show_refusal(form, error)
         else:
             messages.success(request, _("The delegation has ended."))
             return redirect("backoffice:directory-agency", code=delegation.position.office.agency.code)

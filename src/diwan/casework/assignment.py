@@ -15,7 +15,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Q
 
 from diwan.applications.models import Application
 from diwan.casework.models import DeclaredRelative, Task, TaskOutcome, TaskStatus
@@ -168,9 +167,3 @@ def is_supervisor(user: Any, office: Office) -> bool:
             return True
         current = current.parent
     return False
-
-
-def q_open_in(office_ids: list[int]) -> Q:
-    return Q(
-        office_id__in=office_ids, status__in=(TaskStatus.OPEN, TaskStatus.WAITING, TaskStatus.WITH_CITIZEN)
-    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -210,6 +211,12 @@ DIWAN_DATA_PATH.mkdir(parents=True, exist_ok=True)
 _database_url = read(DATABASE)
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Parameters sent apart from the statement, so psycopg prepares a statement the fifth time a
+        # connection runs it: PostgreSQL then skips parsing and planning the same SQL on every request
+        # (bench/casework.py: the submit path runs 17 statements, the same ones each time).
+        # Django turns psycopg's automatic preparation off unless prepare_threshold is given.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 else:
     DATABASES = {
         "default": {
@@ -232,12 +239,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _redis_url = read(CACHE_URL)
 if _redis_url:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
+    CACHES: dict[str, dict[str, Any]] = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+    }
 else:
     # Throttles must be shared by every worker process, so the default cache is the database, not memory.
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "diwan_cache"}
     }
+
+# Rendered fragments kept by content (diwan.core.fragments): per worker process, bounded (a list of ten
+# applications is ~4 KB, so at most ~20 MB per worker).
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "diwan-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 TASKS = {"default": {"BACKEND": read_str(TASKS_BACKEND), "QUEUES": ["default"]}}
 if RUNNING_TESTS:

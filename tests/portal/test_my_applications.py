@@ -4,10 +4,13 @@ query of a few columns — neither the service definition nor the encrypted answ
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.db import connection
+from django.db.models.fields.json import KeyTransform
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone, translation
@@ -15,6 +18,8 @@ from django.utils import formats, timezone, translation
 from diwan.accounts.models import User
 from diwan.applications import selectors
 from diwan.applications.models import Application, ApplicationStatus
+from diwan.core.queries import CompiledRows
+from diwan.portal import applications_views
 from tests.portal.support import (
     APPLICANT,
     BASE,
@@ -23,6 +28,7 @@ from tests.portal.support import (
     detail_url,
     fill_in,
     page_url,
+    sign_in_citizen,
     start,
     submit,
 )
@@ -155,3 +161,56 @@ def test_a_successful_submission_reads_the_application_only_in_the_action(
     submit(client, application)
     assert reads == []
     assert application.status == ApplicationStatus.IN_PROGRESS
+
+
+def test_the_rows_are_rendered_again_only_when_what_they_show_changes(
+    client: Client, files: dict[str, Application], other_citizen: User
+) -> None:
+    """The list is kept by its content (core.fragments): reloading the same rows reuses it, any change to
+    a row is a different list, and another citizen's list is never this one."""
+    rendered: list[str] = []
+    real = applications_views.render_to_string
+
+    def counting(template: str, context: Any = None, *args: Any, **kwargs: Any) -> str:
+        rendered.append(template)
+        return real(template, context, *args, **kwargs)
+
+    with mock.patch.object(applications_views, "render_to_string", counting):
+        first = client.get(BASE).content.decode()
+        assert _rows(client.get(BASE).content.decode()) == _rows(first)
+        renders = len(rendered)
+        Application.objects.filter(pk=files["sent"].pk).update(status=ApplicationStatus.RETURNED)
+        changed = client.get(BASE).content.decode()
+        assert len(rendered) == renders + 1
+        assert "Returned to you for correction" in changed
+        assert "Returned to you for correction" not in first
+        theirs = sign_in_citizen(Client(), other_citizen).get(BASE).content.decode()
+    assert TITLE_EN not in theirs
+
+
+def test_the_compiled_rows_are_what_the_orm_returns(files: dict[str, Application], citizen: User) -> None:
+    by_orm = list(
+        Application.objects.filter(applicant_id=citizen.pk)
+        .order_by("-updated_at", "-id")
+        .values(
+            "id",
+            "status",
+            "tracking_number",
+            "legal_due_date",
+            "updated_at",
+            "current_page",
+            service_title=KeyTransform("title", "service_version__definition"),
+        )
+    )
+    compiled = selectors.my_application_rows(citizen)
+    assert compiled == by_orm
+    assert isinstance(compiled[2]["legal_due_date"], date)  # converted as the ORM converts (SQLite: text)
+    assert compiled[0]["service_title"]["en"] == TITLE_EN
+
+
+def test_compiled_rows_refuse_a_query_without_the_value() -> None:
+    rows: CompiledRows[dict[str, Any]] = CompiledRows(
+        Application, lambda value: Application.objects.filter(pk=1).values("id")
+    )
+    with pytest.raises(ValueError, match="exactly once"):
+        rows(5)

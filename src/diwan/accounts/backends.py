@@ -14,6 +14,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from diwan.accounts.models import User, UserKind
+from diwan.accounts.user_loader import load_user
 from diwan.core import clock
 
 
@@ -36,3 +37,8 @@ class DiwanBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id: Any) -> User | None:
+        """As ModelBackend's (inactive users are refused), read with one fixed statement (user_loader)."""
+        user = load_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -48,6 +49,7 @@ from diwan.applications.forms import (
 )
 from diwan.applications.models import Application, ApplicationStatus, Attachment
 from diwan.applications.selectors import (
+    ApplicationRow,
     access_application_for,
     access_attachment_for_citizen,
     current_attachments,
@@ -58,6 +60,7 @@ from diwan.casework.selectors import citizen_messages, citizen_timeline
 from diwan.catalogue import selectors as catalogue
 from diwan.core.access import CITIZEN, policy
 from diwan.core.errors import DiwanError, NotFound
+from diwan.core.fragments import cached_fragment
 from diwan.core.i18n import pick
 from diwan.core.interface import found, show_refusal
 from diwan.portal.applications_forms import MessageForm
@@ -231,14 +234,28 @@ class _Days:
 @never_cache
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
-    """One query of a few columns (my_application_rows), then each row's texts and links made here: no
-    definition read, no URL reversed per row, every date formatted once."""
+    """One query of a few columns (my_application_rows) on every request; the list is rendered from those
+    rows only when this worker has not rendered the same rows before (core.fragments): a citizen reloading
+    the page while they wait for a decision reads their files again, and sees any change at once."""
+    applications = my_application_rows(request.user)
+    listed = cached_fragment(
+        "portal:my-applications",
+        applications,
+        lambda: render_to_string(
+            "portal/applications/includes/application_rows.html", {"rows": _list_rows(applications)}
+        ),
+    )
+    return render(request, "portal/applications/list.html", {"listed": listed, "any": bool(applications)})
+
+
+def _list_rows(applications: list[ApplicationRow]) -> list[dict[str, Any]]:
+    """Each row's texts and links: no definition read, no URL reversed per row, every date formatted once."""
     detail_url = _by_id("portal:applications:detail")
     delete_url = _by_id("portal:applications:delete")
     shown: dict[str, tuple[str, str]] = {}  # each status's label and tag, looked up once
     day_text = _Days()
     rows = []
-    for application in my_application_rows(request.user):
+    for application in applications:
         status = application["status"]
         if status not in shown:
             choice = ApplicationStatus(status)
@@ -263,7 +280,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
                 "changed_text": day_text(changed.date()),
             }
         )
-    return render(request, "portal/applications/list.html", {"rows": rows})
+    return rows
 
 
 @policy(CITIZEN)

@@ -269,3 +269,32 @@ def test_production_mode_hides_the_demo_outbox(client: Client, settings: Any) ->
     # the code page no longer links to it either
     client.post("/en/account/sign-in/", {"phone": "0770 123 4567"})
     assert "demo/outbox" not in client.get("/en/account/sign-in/code/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_task_queue_takes_the_delivery_task_with_the_message(settings: Any) -> None:
+    """With the database task backend the delivery task is written in the message's own transaction: both
+    or neither, and nothing left to do after commit."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+    class RolledBack(Exception):
+        pass
+
+    def queue_then_fail() -> None:
+        with transaction.atomic():
+            queue_code()
+            assert DBTaskResult.objects.count() == 1  # written at once, not after commit
+            raise RolledBack
+
+    with pytest.raises(RolledBack):
+        queue_then_fail()
+    assert not Message.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+    message = queue_code()
+    task = DBTaskResult.objects.get()
+    assert task.args_kwargs["args"] == [message.pk]
+    assert task.task_path.endswith("deliver_message")

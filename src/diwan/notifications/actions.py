@@ -69,8 +69,22 @@ def message_queue(
             details={"template": found.key, "medium": str(medium), "channel": message.channel},
         )
         message_id = message.pk
-        transaction.on_commit(lambda: enqueue_delivery(message_id))
+        if _tasks_live_in_this_database():
+            # The task row commits or rolls back with the message (a transactional outbox): no second
+            # transaction after commit, and no queued message without its delivery task if the process
+            # dies between the two.
+            enqueue_delivery(message_id)
+        else:
+            transaction.on_commit(lambda: enqueue_delivery(message_id))
     return message
+
+
+def _tasks_live_in_this_database() -> bool:
+    from django_tasks_db.backend import DatabaseBackend
+
+    from diwan.notifications.tasks import deliver_message
+
+    return isinstance(deliver_message.get_backend(), DatabaseBackend)
 
 
 def enqueue_delivery(message_id: int, *, when: datetime | None = None) -> None:

@@ -103,6 +103,35 @@ def test_submitting_twice_gives_one_application(desk: Desk) -> None:
     assert Message.objects.filter(template="applications.submitted").count() == 1
 
 
+def test_a_tracking_number_already_taken_is_drawn_again(desk: Desk) -> None:
+    """Uniqueness is the database constraint: a colliding draw fails the attempt as a whole (nothing of it
+    stays) and the submission is made again with the next number."""
+    taken = submitted(make_citizen()).tracking_number
+    citizen = make_citizen()
+    draft = complete_draft(citizen)
+    unused = applying.new_tracking_number()
+    with mock.patch.object(applying, "new_tracking_number", side_effect=[taken, unused]):
+        done = applying.application_submit(actor=citizen, application_id=draft.pk)
+    assert done.tracking_number == unused
+    assert Task.objects.filter(application=draft).count() == 1
+    assert Message.objects.filter(template="applications.submitted", user_id=citizen.pk).count() == 1
+    assert len([e for e in events("applications.application.submitted") if e.actor_id == citizen.pk]) == 1
+
+
+def test_other_integrity_errors_are_not_retried(desk: Desk) -> None:
+    citizen = make_citizen()
+    draft = complete_draft(citizen)
+    calls = []
+
+    def failing(*args: Any, **kwargs: Any) -> Application:
+        calls.append(1)
+        raise applying.IntegrityError("something else")
+
+    with mock.patch.object(applying, "_submit", failing), pytest.raises(applying.IntegrityError):
+        applying.application_submit(actor=citizen, application_id=draft.pk)
+    assert len(calls) == 1
+
+
 def test_start_token_gives_the_same_draft(desk: Desk) -> None:
     import uuid
 

@@ -34,6 +34,7 @@ from diwan.core.i18n import LANGUAGES
 from diwan.directory.models import Office
 
 MAX_DRAFTS_PER_CITIZEN = 50  # a runaway client cannot fill the table with drafts
+TRACKING_NUMBER_ATTEMPTS = 5  # five collisions in a row among 31^8 numbers: not a practical event
 
 
 class IncompleteApplication(ValidationFailed):
@@ -248,7 +249,23 @@ def _applicant_details(application: Application) -> tuple[str, str, str]:
 
 def application_submit(*, actor: Any, application_id: int) -> Application:
     """Submit a complete draft: route it, give it a tracking number, start its workflow and clock, and
-    tell the citizen. Submitting an already submitted application returns it unchanged (idempotent)."""
+    tell the citizen. Submitting an already submitted application returns it unchanged (idempotent).
+
+    The tracking number is drawn at random (40 bits) and its uniqueness is the database's unique
+    constraint, not a query before each submission: the rare collision fails the whole submission, which
+    is simply made again with another number."""
+    for attempt in range(1, TRACKING_NUMBER_ATTEMPTS + 1):
+        number = new_tracking_number()
+        try:
+            return _submit(actor, application_id, number)
+        except IntegrityError:
+            taken = Application.objects.filter(tracking_number=number).exists()
+            if not taken or attempt == TRACKING_NUMBER_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _submit(actor: Any, application_id: int, tracking_number: str) -> Application:
     with transaction.atomic():
         application = _own(actor, application_id, lock=True)
         if application.status != ApplicationStatus.DRAFT:
@@ -279,7 +296,7 @@ def application_submit(*, actor: Any, application_id: int) -> Application:
         application.revision += 1
         application.current_page = ""
         application.legal_due_date = case_clock(application).due_date(now)
-        application.tracking_number = _unique_tracking_number()
+        application.tracking_number = tracking_number
         # Every column but the answers (unchanged, and re-encrypting them costs for nothing).
         application.save(
             update_fields=[
@@ -315,14 +332,6 @@ def application_submit(*, actor: Any, application_id: int) -> Application:
             due=application.legal_due_date.isoformat(),
         )
     return application
-
-
-def _unique_tracking_number() -> str:
-    for _attempt in range(5):
-        number = new_tracking_number()
-        if not Application.objects.filter(tracking_number=number).exists():
-            return number
-    raise RuntimeError("could not draw an unused tracking number")  # 40 bits: practically never
 
 
 def application_resubmit(*, actor: Any, application_id: int, revision: int) -> Application:

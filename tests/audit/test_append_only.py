@@ -12,8 +12,9 @@ from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 
 from diwan.audit import triggers
-from diwan.audit.actions import checkpoint_create
+from diwan.audit.actions import checkpoint_create, record_event
 from diwan.audit.models import Event
+from tests.audit.conftest import SampleEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +136,27 @@ def test_without_the_triggers_the_same_statements_succeed(make_events: Callable[
     finally:
         triggers.install(connection)
     assert Event.objects.count() == 0
+
+
+@pytest.mark.postgres
+def test_events_are_recorded_after_psycopg_forgets_every_prepared_statement() -> None:
+    """psycopg prepares repeated statements and sends DEALLOCATE ALL after any rollback, which drops the
+    event INSERT's prepared statement too: the next event must prepare it again, not fail."""
+
+    class Refused(Exception):
+        pass
+
+    def refused_change() -> None:
+        with transaction.atomic():
+            record_event(event_type=SampleEvent.THING_DONE)
+            raise Refused
+
+    with transaction.atomic():
+        record_event(event_type=SampleEvent.THING_DONE)
+    for _ in range(6):  # psycopg prepares a statement from its fifth run on (settings: prepare_threshold)
+        Event.objects.filter(pk=-1).exists()
+    with pytest.raises(Refused):
+        refused_change()
+    with transaction.atomic():
+        record_event(event_type=SampleEvent.THING_READ)
+    assert Event.objects.filter(event_type=SampleEvent.THING_READ).count() == 1

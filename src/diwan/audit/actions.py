@@ -159,6 +159,7 @@ def _insert(db: BaseDatabaseWrapper, *values: bytes | str | int | None) -> int:
             raw.isolation_level is None
             and raw.read_only is None
             and raw.deferrable is None
+            and hasattr(raw, "_deallocate")  # see _watch_deallocate_all
             and (not _PG_PIPELINE or raw.pgconn.pipeline_status == pq.PipelineStatus.OFF)
         ):
             db.validate_thread_sharing()
@@ -178,6 +179,7 @@ def _insert_prepared(raw: Any, values: tuple[bytes | str | int | None, ...]) -> 
     params = [v if v is None or type(v) is bytes else str(v).encode() for v in values]
     if raw not in _PG_PREPARED:
         _expect(raw, pgconn.prepare(_PG_STATEMENT, _PG_INSERT, _PG_TYPES), pq.ExecStatus.COMMAND_OK)
+        _watch_deallocate_all(raw)
         _PG_PREPARED.add(raw)
     if not raw.autocommit and pgconn.transaction_status == pq.TransactionStatus.IDLE:
         # The event is the transaction's first statement.
@@ -193,6 +195,24 @@ def _insert_prepared(raw: Any, values: tuple[bytes | str | int | None, ...]) -> 
             _PG_PREPARED.discard(raw)
         raise pg_errors.error_from_result(result, encoding=raw.info.encoding)
     return int(result.get_value(0, 0))
+
+
+def _watch_deallocate_all(raw: Any) -> None:
+    """psycopg prepares the statements it sees repeated (settings: prepare_threshold) and, after every
+    rollback or DDL, forgets them with DEALLOCATE ALL — which drops this module's statement too. Every
+    deallocation of a psycopg connection goes through its `_deallocate(name)` (None: all), so the
+    connection is wrapped to forget that it holds the statement; the next event prepares it again."""
+    if getattr(raw, "_diwan_watched", False):
+        return
+    deallocate = raw._deallocate
+
+    def forgetting(name: bytes | None) -> Any:
+        if name is None:
+            _PG_PREPARED.discard(raw)
+        return deallocate(name)
+
+    raw._deallocate = forgetting
+    raw._diwan_watched = True
 
 
 def _begin_and_insert(pgconn: Any, params: list[bytes | None]) -> Any:

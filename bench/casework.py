@@ -499,7 +499,10 @@ def run() -> list[BenchResult]:
                 )
                 for application_id, session in seeded["drafts"]
             ]
-            mine = [_get(port, MY_APPLICATIONS_PATH, f"sessionid={seeded['my_session']}")]
+            # A signed-in browser holds the CSRF cookie it was given with the sign-in form.
+            mine = [
+                _get(port, MY_APPLICATIONS_PATH, f"sessionid={seeded['my_session']}; csrftoken={csrf_cookie}")
+            ]
             staff = f"sessionid={seeded['staff_session']}"
             small = [_get(port, INBOX_PATH.format(office=seeded["inbox"]["small"]), staff)]
             big = [_get(port, INBOX_PATH.format(office=seeded["inbox"]["big"]), staff)]

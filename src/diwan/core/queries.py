@@ -1,4 +1,5 @@
-"""A `values()` query compiled by Django once, then run many times with one value changed.
+"""Reads on hot paths: a `values()` query compiled by Django once, then run many times with one value
+changed (`CompiledRows`); and model instances built from the rows of a fixed statement (`ModelColumns`).
 
 Compiling a queryset (resolving lookups and joins, building SQL, choosing converters) often costs as much
 CPU as running it: for the citizen's "My applications" list it was ~0.5 ms of a ~3 ms request (cProfile,
@@ -7,12 +8,17 @@ placeholder value, finds where that value sits among the statement's parameters,
 swaps the value in, executes, and converts each row with the converters Django chose — so the rows are
 exactly what `list(queryset)` would return. On PostgreSQL the unchanged statement text also lets psycopg
 prepare it on the server (settings: server_side_binding).
+
+`ModelColumns` serves fixed statements that must return model instances (accounts.user_loader,
+accounts.signin_statements): every concrete column of the model, table-qualified, in field order, and the
+instance the ORM would build from them — each value through the converters Django's compiler chooses for
+its column (encrypted fields decrypted, SQLite dates parsed), then `Model.from_db`.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -68,3 +74,58 @@ class CompiledRows[Row]:
         names = compiled.names
         rows = compiled.compiler.results_iter(results=[fetched])
         return [cast(Row, dict(zip(names, row, strict=True))) for row in rows]
+
+
+Converter = Callable[[Any, Any, Any], Any]
+
+
+@dataclass(frozen=True)
+class ModelColumns[M: Model]:
+    """See the module docstring. Get one with `columns_of(model, alias)`."""
+
+    model: type[M]
+    alias: str
+    select: str  # "table"."column", ... for every concrete field, in field order
+    attnames: list[str]
+    pk_index: int  # the primary key's position among them
+    converters: list[tuple[int, Sequence[Converter], Any]]  # (position, converters, column expression)
+
+    def instance(self, values: Sequence[Any]) -> M:
+        """The instance the ORM builds from these column values (as selected by `select`)."""
+        row = list(values)
+        connection = connections[self.alias]
+        for index, functions, column in self.converters:
+            value = row[index]
+            for function in functions:
+                value = function(value, column, connection)
+            row[index] = value
+        return self.model.from_db(self.alias, self.attnames, row)
+
+
+_columns = threading.local()  # converters are bound to their thread's connection
+
+
+def columns_of[M: Model](model: type[M], alias: str) -> ModelColumns[M]:
+    found: dict[tuple[type[Model], str], Any] = _columns.__dict__.setdefault("by_model", {})
+    columns: ModelColumns[M] | None = found.get((model, alias))
+    if columns is None:
+        connection = connections[alias]
+        quote = connection.ops.quote_name
+        meta = model._meta
+        fields = list(meta.concrete_fields)
+        converters: list[tuple[int, Sequence[Converter], Any]] = []
+        for index, field in enumerate(fields):
+            column = field.get_col(meta.db_table)
+            # What SQLCompiler.get_converters() applies to a selected column.
+            functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if functions:
+                converters.append((index, functions, column))
+        columns = found[(model, alias)] = ModelColumns(
+            model=model,
+            alias=alias,
+            select=", ".join(f"{quote(meta.db_table)}.{quote(str(field.column))}" for field in fields),
+            attnames=[field.attname for field in fields],
+            pk_index=[field.primary_key for field in fields].index(True),
+            converters=converters,
+        )
+    return columns

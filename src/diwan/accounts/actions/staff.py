@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from diwan.accounts import mfa
 from diwan.accounts.events import AccountEvent
 from diwan.accounts.models import TOTPDevice, User, UserKind
+from diwan.accounts.signin_statements import claim_step, confirmed_device_of, staff_by_username
 from diwan.audit.actions import record_event
 from diwan.core import clock
 from diwan.core.errors import RateLimited, ValidationFailed
@@ -246,8 +247,8 @@ def staff_check_password(*, username: str, password: str, ip: str | None = None)
     """
     _refuse_if_ip_throttled(ip)
     username = username.strip()
-    staff = User.objects.select_related("totp_device")  # the next page depends on the device
-    user = staff.filter(username__iexact=username, kind=UserKind.STAFF).first() if username else None
+    # With the authenticator device: the next page depends on it. A fixed statement (signin_statements).
+    user = staff_by_username(username) if username else None
     if user is None or not user.is_active:
         # The same Argon2 work as a real check, so response time does not reveal which usernames exist.
         User().set_password(password)
@@ -290,7 +291,7 @@ def staff_check_totp(*, user: User, code: str, ip: str | None = None) -> TOTPDev
     (replay refused, also between two concurrent requests); wrong codes count towards the lockout and
     the per-IP throttle (which is checked at the password step)."""
     _refuse_if_locked(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    device = confirmed_device_of(user)
     if device is None:
         raise ValidationFailed(_("Set up your authenticator app first."), field="code", code="no_device")
     step = mfa.matching_step(device.secret, code, last_used_step=device.last_used_step)
@@ -299,10 +300,7 @@ def staff_check_totp(*, user: User, code: str, ip: str | None = None) -> TOTPDev
         # One transaction claims the time step (conditional UPDATE: of two concurrent requests with the
         # same code only one matches) and records the sign-in.
         with transaction.atomic():
-            claimed = (
-                TOTPDevice.objects.filter(pk=device.pk, last_used_step__lt=step).update(last_used_step=step)
-                == 1
-            )
+            claimed = claim_step(device, step)
             if claimed:
                 device.last_used_step = step
                 staff_sign_in_complete(user=user, method="totp")
@@ -320,7 +318,9 @@ def staff_check_totp(*, user: User, code: str, ip: str | None = None) -> TOTPDev
 
 def staff_sign_in_complete(*, user: User, method: str) -> None:
     """Both factors passed: clear the failure counter and record the sign-in."""
-    with transaction.atomic():
+    # Inside staff_check_totp's transaction a savepoint would only add two statements: an error here
+    # propagates and rolls the whole transaction back either way.
+    with transaction.atomic(savepoint=False):
         _reset_failures(user)  # last_login was set by django.contrib.auth.login at the password step
         record_event(
             event_type=AccountEvent.STAFF_SIGNED_IN,

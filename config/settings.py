@@ -212,6 +212,8 @@ _database_url = read(DATABASE)
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend with a health check that needs no round trip (diwan/core/db/postgresql).
+        DATABASES["default"]["ENGINE"] = "diwan.core.db.postgresql"
         # Parameters sent apart from the statement, so psycopg prepares a statement the fifth time a
         # connection runs it: PostgreSQL then skips parsing and planning the same SQL on every request
         # (bench/casework.py: the submit path runs 17 statements, the same ones each time).

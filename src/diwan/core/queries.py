@@ -48,6 +48,10 @@ class CompiledRows[Row]:
         self._build = build
         self._local = threading.local()  # compilers hold their thread's connection
 
+    def queryset(self, value: Any) -> QuerySet[Any, Row]:
+        """The ORM query this runs for `value` (what `list()` of it returns, `__call__` returns)."""
+        return self._build(value)
+
     def _compiled(self, alias: str) -> _Compiled:
         found: dict[str, _Compiled] = self._local.__dict__.setdefault("by_alias", {})
         compiled = found.get(alias)

@@ -184,6 +184,21 @@ def test_deleted_event(make_events: Callable[..., list[Event]]) -> None:
     assert "seq 2 is missing" in _first_bad("deleted", 2)
 
 
+def test_deleted_event_with_the_rest_rechained(make_events: Callable[..., list[Event]]) -> None:
+    """Event 5 deleted and every later seal re-hashed onto event 4 (no checkpoint covers them): the hashes
+    and the prev_hash links are consistent again, only the seq numbers give the deletion away."""
+    make_events(8)
+    _sql(f"DELETE FROM audit_event WHERE id = {_event_of(5)}")  # noqa: S608
+    _sql("DELETE FROM audit_seal WHERE seq = 5")
+    prev = bytes(Seal.objects.get(seq=4).hash)
+    for seq in (6, 7, 8):
+        digest = chain_hash(prev, seq, bytes(Event.objects.get(seal__seq=seq).body))
+        _sql("UPDATE audit_seal SET prev_hash = %s, hash = %s WHERE seq = %s", [prev, digest, seq])
+        prev = digest
+    assert "seq 5 is missing" in _first_bad("deleted", 5)
+    assert verify_log(fetch=1).first_bad == verify_log().first_bad
+
+
 def test_truncation_after_a_checkpoint(make_events: Callable[..., list[Event]]) -> None:
     make_events(6)
     checkpoint_create()
@@ -264,3 +279,38 @@ def test_the_first_bad_event_is_named_when_a_later_one_is_bad_too(
     later = bytes(Event.objects.get(seal__seq=4).body).replace(b"testing", b"tested!")
     _sql(f"UPDATE audit_event SET body = %s WHERE id = {_event_of(4)}", [later])  # noqa: S608
     assert "prev_hash of event seq 3 matches no event" in _first_bad("modified", 3)
+
+
+def _swap_seals(a: int, b: int) -> None:
+    _sql(f"UPDATE audit_seal SET seq = 100 WHERE seq = {int(a)}")  # noqa: S608 (ints)
+    _sql(f"UPDATE audit_seal SET seq = {int(a)} WHERE seq = {int(b)}")  # noqa: S608
+    _sql(f"UPDATE audit_seal SET seq = {int(b)} WHERE seq = 100")  # noqa: S608
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda: _sql(
+            f"UPDATE audit_event SET body = %s WHERE id = {_event_of(5)}",  # noqa: S608
+            [bytes(Event.objects.get(seal__seq=5).body).replace(b"testing", b"tested!")],
+        ),
+        lambda: _sql("DELETE FROM audit_seal WHERE seq = 5"),
+        lambda: _swap_seals(4, 5),
+        lambda: _swap_seals(5, 6),
+        lambda: _sql("DELETE FROM audit_seal WHERE seq >= 7"),
+    ],
+    ids=["modified", "deleted", "reordered-across", "reordered-within", "truncated"],
+)
+def test_the_same_report_whatever_the_batch_and_chunk_sizes(
+    make_events: Callable[..., list[Event]], monkeypatch: pytest.MonkeyPatch, tamper: Callable[[], None]
+) -> None:
+    """verify checks the rows a chunk at a time inside each fetched batch, carrying the previous hash and
+    the expected seq over: a bad event on either side of a boundary is named the same way."""
+    make_events(8)
+    checkpoint_create()
+    tamper()
+    expected = verify_log().problems
+    assert expected
+    for fetch, chunk in [(1, 1), (2, 2), (3, 2), (4, 4), (5, 2), (8, 3)]:
+        monkeypatch.setattr("diwan.audit.verify.CHUNK", chunk)
+        assert verify_log(fetch=fetch).problems == expected, (fetch, chunk)

@@ -2,11 +2,11 @@
 
 One streaming pass in seq order (server-side cursor, binary rows) reads each seal's stored hash and the
 bytes it must be the SHA-256 of (stored prev_hash, seq as 8 bytes, body; joined by the database),
-recomputes the hash, compares, and feeds the hashes into a Merkle compact range grown a block at a
-time, which yields the tree head at each checkpoint size. One SQL query over the narrow seal table proves
-the stored seq and prev_hash columns (seq = row number, prev_hash = the previous row's hash), which
-makes the seals checked one by one a chain. When a hash or a link does not match, the row is looked at
-again to say why (deleted, reordered, fork or modified).
+recomputes the hash and compares; on the same bytes it checks the links (each stored prev_hash is the
+stored hash before it, each seq its position), which makes the seals checked one by one a chain; and it
+feeds the hashes into a Merkle compact range grown a block at a time, which yields the tree head at each
+checkpoint size. When a hash or a link does not match, one SQL query over the narrow seal table finds
+the first bad link and the row is looked at again to say why (deleted, reordered, fork or modified).
 
 The readable columns of audit_event are kept equal to `body` by a CHECK constraint (diwan.audit.models,
 ColumnsMatchBody), which PostgreSQL enforces on every inserted and updated row, always: so on PostgreSQL
@@ -27,7 +27,10 @@ from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from django.db import DatabaseError, connection, transaction
+from psycopg import pq
+from psycopg.adapt import Transformer
 
 from diwan.audit import triggers
 from diwan.audit.chain import GENESIS, checkpoint_message
@@ -36,9 +39,11 @@ from diwan.audit.models import Checkpoint
 from diwan.core import crypto
 
 FETCH = 20_000
+STREAM_CURSOR = "audit_stream"
 # Each seal's stored hash, and what it must be the SHA-256 of: its stored prev_hash, its seq (8 bytes
-# big-endian) and its event's body, joined by the database (PostgreSQL) or here (SQLite). The stored
-# prev_hash and seq are proven right by LINKS_SQL (prev_hash = the previous seal's hash, seq = position).
+# big-endian) and its event's body, joined by the database (PostgreSQL) or here (SQLite). verify_log
+# checks on these bytes that the stored prev_hash and seq are right (prev_hash = the previous seal's hash,
+# seq = position); LINKS_SQL names the first one that is not.
 CHAIN_SQL = (
     "SELECT s.hash, s.prev_hash || int8send(s.seq) || e.body FROM audit_seal s "
     "JOIN audit_event e ON e.id = s.event_id ORDER BY s.seq"
@@ -48,6 +53,9 @@ SQLITE_CHAIN_SQL = (
     "JOIN audit_event e ON e.id = s.event_id ORDER BY s.seq"
 )
 MERKLE_BLOCK = 1 << 14  # leaves hashed into one subtree at a time, level by level
+# Rows of a fetched batch checked at a time: the several passes over them (split, links, hashes, tree)
+# then find them still in the CPU cache.
+CHUNK = 1 << 11
 # The first seal whose seq is not its position or whose prev_hash is not the previous seal's hash.
 LINKS_SQL = (
     "SELECT seq, prev_hash, n FROM (SELECT seq, prev_hash, lag(hash) OVER w AS before, "
@@ -129,19 +137,41 @@ class Report:
 def stream(sql: str, fetch: int = FETCH) -> Generator[list[tuple[Any, ...]]]:
     """Batches of rows of `sql`, through a server-side cursor with binary results on PostgreSQL (bytea
     arrives as raw bytes, no hex decoding). On PostgreSQL a helper thread fetches the next batch while
-    the caller works on the current one (the driver waits for the server without holding the GIL). Call
-    inside a transaction. bench/audit.py streams its bare baseline through this same function."""
+    the caller works on the current one. Call inside a transaction. bench/audit.py streams its bare
+    baseline through this same function."""
     if connection.vendor == "postgresql":
         connection.ensure_connection()
-        with connection.connection.cursor(name="audit_stream", binary=True) as cursor:
-            cursor.itersize = fetch
+        with connection.connection.cursor(name=STREAM_CURSOR, binary=True) as cursor:
             cursor.execute(sql)
-            yield from _prefetched(lambda: cursor.fetchmany(fetch))
+            yield from _prefetched(_fetch_without_gil(cursor, fetch))
         return
     with connection.cursor() as plain:
         plain.execute(sql)
         while rows := plain.fetchmany(fetch):
             yield rows
+
+
+def _fetch_without_gil(cursor: Any, fetch: int) -> Callable[[], list[tuple[Any, ...]]]:
+    """One FETCH of the declared cursor per call, through libpq's blocking PQexecParams, which waits for
+    the server and reads the whole batch without the GIL; only turning it into tuples takes the GIL.
+
+    Why not the cursor's fetchmany: psycopg reads the socket about 16 KB at a time and takes the GIL
+    back after each read; while the caller hashes (which holds the GIL: hashlib lets it go only for
+    inputs of 2 KB and more), each of those waits up to the interpreter's switch interval, so the helper
+    thread hardly read ahead and the database mostly waited for the hashing to finish."""
+    conn = cursor.connection
+    command = f'FETCH FORWARD {int(fetch)} FROM "{STREAM_CURSOR}"'.encode()
+    loader = Transformer(cursor)
+
+    def batch() -> list[tuple[Any, ...]]:
+        with conn.lock:  # the connection's own lock, as every psycopg call takes it
+            result = conn.pgconn.exec_params(command, [], result_format=pq.Format.BINARY)
+        if result.status != pq.ExecStatus.TUPLES_OK:
+            raise psycopg.errors.error_from_result(result, encoding=conn.info.encoding)
+        loader.set_pgresult(result)
+        return loader.load_rows(0, result.ntuples, tuple)
+
+    return batch
 
 
 def _prefetched(fetch: Callable[[], list[tuple[Any, ...]]]) -> Generator[list[tuple[Any, ...]]]:
@@ -307,8 +337,7 @@ class _MerkleRange:
         self.next = 0  # index in self.sizes of the next checkpoint size above self.size
 
     def extend(self, hashes: list[bytes]) -> None:
-        sha = hashlib.sha256
-        leaves = [sha(b"\x00" + h).digest() for h in hashes]
+        leaves = _leaf_hashes(hashes)
         nodes, sizes = self.nodes, self.sizes
         done = 0
         while done < len(leaves):
@@ -323,14 +352,11 @@ class _MerkleRange:
                 width >>= 1
             level = leaves[done : done + width]
             while len(level) > 1:
-                pairs = iter(level)
-                level = [
-                    sha(b"\x01" + left + right).digest() for left, right in zip(pairs, pairs, strict=True)
-                ]
+                level = _parent_hashes(level)
             node = level[0]
             n = self.size // width
             while n & 1:
-                node = sha(b"\x01" + nodes.pop() + node).digest()
+                node = node_hash(nodes.pop(), node)
                 n >>= 1
             nodes.append(node)
             self.size += width
@@ -343,6 +369,36 @@ class _MerkleRange:
                     self.report.problems.append(
                         Problem("checkpoint", None, f"checkpoint {self.size}: root does not match the events")
                     )
+
+
+# A copy of a hash object that has taken the one-byte prefix costs less than a new object plus the
+# concatenation: the tree is two SHA-256 per event, and the per-call overhead is most of their cost.
+_LEAF_PREFIX = hashlib.sha256(b"\x00")
+_NODE_PREFIX = hashlib.sha256(b"\x01")
+
+
+def _leaf_hashes(hashes: list[bytes]) -> list[bytes]:
+    """merkle.leaf_hash of each event hash."""
+    leaves: list[bytes] = []
+    append, start = leaves.append, _LEAF_PREFIX.copy
+    for event_hash in hashes:
+        h = start()
+        h.update(event_hash)
+        append(h.digest())
+    return leaves
+
+
+def _parent_hashes(level: list[bytes]) -> list[bytes]:
+    """merkle.node_hash of each pair of a level of even length."""
+    parents: list[bytes] = []
+    append, start = parents.append, _NODE_PREFIX.copy
+    pairs = iter(level)
+    for left, right in zip(pairs, pairs, strict=True):
+        h = start()
+        h.update(left)
+        h.update(right)
+        append(h.digest())
+    return parents
 
 
 def verify_log(*, fetch: int = FETCH, compare_columns: bool = False) -> Report:
@@ -371,35 +427,36 @@ def verify_log(*, fetch: int = FETCH, compare_columns: bool = False) -> Report:
     tree = _MerkleRange(expected_roots, report)
     links_broken = False
     with transaction.atomic(), closing(_chain_batches(fetch)) as batches:
-        for rows in batches:
-            stored = [h for h, _ in rows]
-            hashed = [data for _, data in rows]
-            # The links, from the bytes already here: each seal's prev_hash is the stored hash before it,
-            # and its seq is its position (seq is the key and rows come in seq order, so the first and the
-            # last seq of the batch being right means every seq between is). A broken link is named by
-            # LINKS_SQL below, as a row-by-row check would name it.
-            if [data[:32] for data in hashed] != [prev, *stored[:-1]] or not (
-                _seq_of(hashed[0]) == expected + 1 and _seq_of(hashed[-1]) == expected + len(hashed)
-            ):
-                links_broken = True
-            digests = [sha(data).digest() for data in hashed]
-            if digests != stored:
-                bad = next(i for i, (d, h) in enumerate(zip(digests, stored, strict=True)) if d != h)
-                report.problems.append(
-                    _why_not_matching(expected + bad + 1, digests[bad - 1] if bad else prev)
-                )
-                failed = True
-                digests = digests[:bad]
-            # Merkle leaves only up to the largest checkpoint.
-            tree.extend(digests[: max(0, min(len(digests), tree.until - expected))])
-            expected += len(digests)
-            if failed:
-                expected += 1  # the position of the bad seal
-                break
-            if links_broken:
-                break
-            if digests:
+        for batch in batches:
+            for start in range(0, len(batch), CHUNK):
+                rows = batch[start : start + CHUNK]
+                stored = [h for h, _ in rows]
+                hashed = [data for _, data in rows]
+                # The links, from the bytes already here: each seal's prev_hash is the stored hash before
+                # it, and its seq is its position (seq is the key and rows come in seq order, so the first
+                # and the last seq of the rows being right means every seq between is). A broken link is
+                # named by LINKS_SQL below, as a row-by-row check would name it.
+                if not all(map(bytes.startswith, hashed, [prev, *stored[:-1]])) or not (
+                    _seq_of(hashed[0]) == expected + 1 and _seq_of(hashed[-1]) == expected + len(hashed)
+                ):
+                    links_broken = True
+                digests = [sha(data).digest() for data in hashed]
+                if digests != stored:
+                    bad = next(i for i, (d, h) in enumerate(zip(digests, stored, strict=True)) if d != h)
+                    report.problems.append(
+                        _why_not_matching(expected + bad + 1, digests[bad - 1] if bad else prev)
+                    )
+                    failed = True
+                    digests = digests[:bad]
+                # Merkle leaves only up to the largest checkpoint.
+                tree.extend(digests[: max(0, min(len(digests), tree.until - expected))])
+                expected += len(digests)
+                if failed:
+                    expected += 1  # the position of the bad seal
+                    break
                 prev = digests[-1]
+            if failed or links_broken:
+                break
     # Named by the database when something is wrong (also when a hash did not match: a bad link may come
     # before it); an intact chain needs no second pass over the table.
     links = _first_bad_link() if failed or links_broken else None

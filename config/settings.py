@@ -214,11 +214,9 @@ if _database_url:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Django's backend with a health check that needs no round trip (diwan/core/db/postgresql).
         DATABASES["default"]["ENGINE"] = "diwan.core.db.postgresql"
-        # Parameters sent apart from the statement, so psycopg prepares a statement the fifth time a
-        # connection runs it: PostgreSQL then skips parsing and planning the same SQL on every request
-        # (bench/casework.py: the submit path runs 17 statements, the same ones each time).
-        # Django turns psycopg's automatic preparation off unless prepare_threshold is given.
-        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+        # Not enabled: psycopg's automatic prepared statements (server_side_binding + prepare_threshold)
+        # cut the submit path's PostgreSQL CPU by ~60 %, but the audit append benchmark fell from 0.79 to
+        # 0.53 of bare inserts (bench/README.md, "Prepared statements"): to be understood first.
 else:
     DATABASES = {
         "default": {

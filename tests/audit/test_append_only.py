@@ -151,12 +151,19 @@ def test_events_are_recorded_after_psycopg_forgets_every_prepared_statement() ->
             record_event(event_type=SampleEvent.THING_DONE)
             raise Refused
 
-    with transaction.atomic():
-        record_event(event_type=SampleEvent.THING_DONE)
-    for _ in range(6):  # psycopg prepares a statement from its fifth run on (settings: prepare_threshold)
-        Event.objects.filter(pk=-1).exists()
-    with pytest.raises(Refused):
-        refused_change()
-    with transaction.atomic():
-        record_event(event_type=SampleEvent.THING_READ)
+    connection.ensure_connection()
+    raw = connection.connection
+    threshold = raw.prepare_threshold
+    raw.prepare_threshold = 5  # as settings would make it with OPTIONS["prepare_threshold"]
+    try:
+        with transaction.atomic():
+            record_event(event_type=SampleEvent.THING_DONE)
+        for _ in range(6):  # psycopg prepares a statement from its fifth run on
+            Event.objects.filter(pk=-1).exists()
+        with pytest.raises(Refused):
+            refused_change()
+        with transaction.atomic():
+            record_event(event_type=SampleEvent.THING_READ)
+    finally:
+        raw.prepare_threshold = threshold
     assert Event.objects.filter(event_type=SampleEvent.THING_READ).count() == 1

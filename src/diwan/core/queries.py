@@ -6,8 +6,7 @@ CPU as running it: for the citizen's "My applications" list it was ~0.5 ms of a 
 bench/casework.py). `CompiledRows` lets Django compile the query once per database and thread with a
 placeholder value, finds where that value sits among the statement's parameters, and afterwards only
 swaps the value in, executes, and converts each row with the converters Django chose — so the rows are
-exactly what `list(queryset)` would return. On PostgreSQL the unchanged statement text also lets psycopg
-prepare it on the server (settings: server_side_binding).
+exactly what `list(queryset)` would return.
 
 `ModelColumns` serves fixed statements that must return model instances (accounts.user_loader,
 accounts.signin_statements): every concrete column of the model, table-qualified, in field order, and the

@@ -143,6 +143,8 @@ with override_settings(STATIC_ROOT=settings.DIWAN_DATA_PATH / "static"):
     plain = client.get("/ar/")
     health = client.get("/healthz")
     missing = client.get("/ar/no-such-page/", secure=True)
+    stranger = Client(SERVER_NAME="attacker.example", raise_request_exception=False)
+    bad_host = stranger.get("/ar/", secure=True)
 
 def cookies(response):
     return {
@@ -156,6 +158,7 @@ print(json.dumps({
     "plain": {"status": plain.status_code, "location": plain.headers.get("Location", "")},
     "health": health.status_code,
     "missing": missing.status_code,
+    "bad_host": {"status": bad_host.status_code, "body": bad_host.content.decode()},
     "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
     "session_cookie_httponly": settings.SESSION_COOKIE_HTTPONLY,
     "debug": settings.DEBUG,
@@ -177,6 +180,13 @@ def test_production_serves_the_home_page_with_debug_off(production: dict[str, An
     assert production["home"]["status"] == 200
     assert production["debug"] is False
     assert production["health"] == 200  # health checks stay reachable over plain HTTP for the balancer
+
+
+def test_production_answers_an_unknown_host_with_the_translated_400_page(production: dict[str, Any]) -> None:
+    """A Host header outside ALLOWED_HOSTS is refused before the authentication middleware runs: the error
+    page must not need request.user."""
+    assert production["bad_host"]["status"] == 400
+    assert 'lang="ar"' in production["bad_host"]["body"]
 
 
 def test_production_sends_hsts(production: dict[str, Any]) -> None:

@@ -23,17 +23,9 @@ from diwan.accounts.signin_statements import (
     record_last_login,
     staff_by_username,
 )
-from diwan.core import clock as clock_module
 from tests.accounts.staff_support import SECRET, FakeClock, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(clock_module, "now", fake.now)
-    return fake
 
 
 def _values(obj: Model | None) -> dict[str, Any] | None:

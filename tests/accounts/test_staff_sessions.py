@@ -11,7 +11,6 @@ from diwan.accounts import mfa
 from diwan.accounts.middleware import SESSION_EPOCH, SESSION_SEEN, SESSION_STARTED
 from diwan.accounts.models import TOTPDevice, User
 from diwan.audit.models import Event
-from diwan.core import clock as clock_module
 from diwan.core.access import MFA_SESSION_KEY
 from tests.accounts.staff_support import (
     HOME,
@@ -29,13 +28,6 @@ pytestmark = pytest.mark.django_db
 
 SECURITY = "/en/office/security/"
 NEW_PASSWORD = "olive tea mountain quiet harbour"
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(clock_module, "now", fake.now)
-    return fake
 
 
 def signed_out(client: Client) -> bool:

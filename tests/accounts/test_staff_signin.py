@@ -15,7 +15,6 @@ from diwan.accounts import mfa
 from diwan.accounts.actions import staff as staff_actions
 from diwan.accounts.models import TOTPDevice, User
 from diwan.audit.models import Event
-from diwan.core import clock as clock_module
 from diwan.core.access import MFA_SESSION_KEY, policy_of
 from tests.accounts.staff_support import (
     ENROL,
@@ -31,13 +30,6 @@ from tests.accounts.staff_support import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(clock_module, "now", fake.now)
-    return fake
 
 
 def events(event_type: str) -> int:

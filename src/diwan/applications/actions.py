@@ -31,6 +31,7 @@ from diwan.core import clock
 from diwan.core.crypto import blind_index
 from diwan.core.errors import Conflict, NotFound, ValidationFailed
 from diwan.core.i18n import LANGUAGES
+from diwan.core.queries import CompiledRows
 from diwan.directory.models import Office
 
 MAX_DRAFTS_PER_CITIZEN = 50  # a runaway client cannot fill the table with drafts
@@ -45,14 +46,29 @@ class IncompleteApplication(ValidationFailed):
         self.problems = problems
 
 
+def _application_query(*, lock: bool) -> CompiledRows[Application]:
+    def build(pk: int, applicant_id: int) -> Any:
+        found = Application.objects.select_related(
+            "service__agency", "service_version", "applicant", "office"
+        )
+        if lock:
+            found = found.select_for_update(of=("self",))  # office is nullable: lock only the application
+        return found.filter(pk=pk, applicant_id=applicant_id)
+
+    return CompiledRows(Application, build)
+
+
+# Every action starts with one of these reads (four joins): compiled once per process (core.queries).
+_own_application = _application_query(lock=False)
+_own_application_locked = _application_query(lock=True)
+
+
 def _own(actor: Any, application_id: int, *, lock: bool = False) -> Application:
-    found = Application.objects.select_related("service__agency", "service_version", "applicant", "office")
-    if lock:
-        found = found.select_for_update(of=("self",))  # office is nullable: lock only the application
-    application = found.filter(pk=application_id, applicant_id=actor.pk).first()
-    if application is None:
+    query = _own_application_locked if lock else _own_application
+    found = query(application_id, actor.pk)
+    if not found:
         raise NotFound()
-    return application
+    return found[0]
 
 
 def draft_start(*, actor: Any, service_code: str, start_token: uuid.UUID | None = None) -> Application:
@@ -221,12 +237,24 @@ def attachment_add(
     return attachment
 
 
-def attached_fields(application: Application) -> set[str]:
-    return set(
-        application.attachments.filter(replaced=False)
+_attached_fields: CompiledRows[Any] = CompiledRows(
+    Attachment,
+    lambda application_id: (
+        Attachment.objects.filter(application_id=application_id, replaced=False)
         .exclude(field_name="")
-        .values_list("field_name", flat=True)
-    )
+        .values("field_name")
+    ),
+)
+
+
+def attached_fields(application: Application) -> set[str]:
+    return {row["field_name"] for row in _attached_fields(application.pk)}
+
+
+# The office a submission is routed to, by (agency code, office code).
+_office_by_codes: CompiledRows[Office] = CompiledRows(
+    Office, lambda agency, code: Office.objects.filter(agency__code=agency, code=code)
+)
 
 
 def _applicant_details(application: Application) -> tuple[str, str, str]:
@@ -279,7 +307,8 @@ def _submit(actor: Any, application_id: int, tracking_number: str) -> Applicatio
             if governorate
             else None
         )
-        office = Office.objects.filter(agency__code=target[0], code=target[1]).first() if target else None
+        offices = _office_by_codes(*target) if target else []
+        office = offices[0] if offices else None
         if office is None:
             raise ValidationFailed(
                 _("This service is not offered in your governorate yet. The service page lists where it is."),

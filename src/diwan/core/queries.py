@@ -1,12 +1,14 @@
-"""Reads on hot paths: a `values()` query compiled by Django once, then run many times with one value
-changed (`CompiledRows`); and model instances built from the rows of a fixed statement (`ModelColumns`).
+"""Reads on hot paths: a queryset compiled by Django once, then run many times with its values changed
+(`CompiledRows`); and model instances built from the rows of a fixed statement (`ModelColumns`).
 
 Compiling a queryset (resolving lookups and joins, building SQL, choosing converters) often costs as much
-CPU as running it: for the citizen's "My applications" list it was ~0.5 ms of a ~3 ms request (cProfile,
-bench/casework.py). `CompiledRows` lets Django compile the query once per database and thread with a
-placeholder value, finds where that value sits among the statement's parameters, and afterwards only
-swaps the value in, executes, and converts each row with the converters Django chose — so the rows are
-exactly what `list(queryset)` would return.
+CPU as running it: for the citizen's "My applications" list it was ~0.5 ms of a ~3 ms request, and the
+locked read of the application that starts a submission (four joins) was a quarter of the action's CPU
+(cProfile / py-spy, bench/casework.py). `CompiledRows` lets Django compile the query once per database and
+thread with placeholder values, finds where each value sits among the statement's parameters, and
+afterwards only swaps the values in, executes, and turns each row into what the ORM would: a dict for a
+`values()` queryset, a model instance (with its `select_related` objects) for a model queryset — each
+value through the converters Django chose — so the result is exactly what `list(queryset)` returns.
 
 `ModelColumns` serves fixed statements that must return model instances (accounts.user_loader,
 accounts.signin_statements): every concrete column of the model, table-qualified, in field order, and the
@@ -21,12 +23,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
+from django.db.transaction import TransactionManagementError
 
-# A value no real query is built with: its position among the compiled parameters is where each call's
-# value goes.
-PLACEHOLDER = -7_340_019_171_234
+# Values no real query is built with: the position of each among the compiled parameters is where each
+# call's values go.
+PLACEHOLDERS = tuple(-7_340_019_171_234 - n for n in range(8))
 
 
 @dataclass(frozen=True)
@@ -34,49 +38,113 @@ class _Compiled:
     compiler: Any  # django.db.models.sql.compiler.SQLCompiler, with its select list set up by as_sql()
     sql: str
     params: tuple[Any, ...]
-    slot: int
-    names: list[str]
+    slots: tuple[int, ...]  # where each value goes among params
+    width: int | None  # the row's length when the statement selects more columns than the result has
+    names: list[str] | None  # values(): the keys of each row
+    # A model queryset: how ModelIterable turns a row into the instance and its select_related objects.
+    model: Any = None
+    init_list: tuple[str, ...] = ()
+    model_columns: slice = slice(0)
+    related: tuple[Any, ...] = ()
+    fetch_mode: Any = None
 
 
 class CompiledRows[Row]:
-    """`build(value)` must return a `values()` queryset in which `value` appears exactly once among the
-    parameters (e.g. `.filter(applicant_id=value)`); calling this with a value returns its rows."""
+    """`build(*values)` must return a `values()` queryset or a model queryset (select_related and
+    select_for_update allowed) in which each value appears exactly once among the parameters (e.g.
+    `.filter(pk=a, applicant_id=b)`); calling this with values returns `list(build(*values))`. The values go
+    to the database as given: pass what the column's lookup would (an int for an id, a str for text)."""
 
-    def __init__(self, model: type[Model], build: Callable[[Any], QuerySet[Any, Row]]) -> None:
+    def __init__(self, model: type[Model], build: Callable[..., QuerySet[Any, Row]]) -> None:
         self._model = model
         self._build = build
         self._local = threading.local()  # compilers hold their thread's connection
+        self._locks: bool | None = None  # select_for_update: known once the query has been built
 
-    def queryset(self, value: Any) -> QuerySet[Any, Row]:
-        """The ORM query this runs for `value` (what `list()` of it returns, `__call__` returns)."""
-        return self._build(value)
+    def queryset(self, *values: Any) -> QuerySet[Any, Row]:
+        """The ORM query this runs for `values` (what `list()` of it returns, `__call__` returns)."""
+        return self._build(*values)
 
-    def _compiled(self, alias: str) -> _Compiled:
+    def _compiled(self, alias: str, arity: int) -> _Compiled:
         found: dict[str, _Compiled] = self._local.__dict__.setdefault("by_alias", {})
         compiled = found.get(alias)
         if compiled is None:
-            queryset = self._build(PLACEHOLDER)
-            query = queryset.query
-            compiler = query.get_compiler(alias)
-            sql, params = compiler.as_sql()
-            slots = [index for index, param in enumerate(params) if param == PLACEHOLDER]
-            if len(slots) != 1:
-                raise ValueError("the value must appear exactly once among the query's parameters")
-            names = [*query.extra_select, *query.values_select, *query.annotation_select]
-            compiled = found[alias] = _Compiled(compiler, sql, tuple(params), slots[0], names)
+            compiled = found[alias] = self._compile(alias, arity)
         return compiled
 
-    def __call__(self, value: Any) -> list[Row]:
-        alias = router.db_for_read(self._model)
-        compiled = self._compiled(alias)
+    def _compile(self, alias: str, arity: int) -> _Compiled:
+        placeholders = PLACEHOLDERS[:arity]
+        queryset = self._build(*placeholders)
+        query = queryset.query
+        compiler = query.get_compiler(alias)
+        if query.select_for_update:
+            with transaction.atomic(using=alias):  # the ORM compiles a locking read only inside one
+                sql, params = compiler.as_sql()
+        else:
+            sql, params = compiler.as_sql()
+        slots = []
+        for placeholder in placeholders:
+            # A text column's lookup turns the number into its text.
+            found_at = [
+                index for index, param in enumerate(params) if param in (placeholder, str(placeholder))
+            ]
+            if len(found_at) != 1:
+                raise ValueError("each value must appear exactly once among the query's parameters")
+            slots.append(found_at[0])
+        width = compiler.col_count if compiler.has_extra_select else None
+        common = {"sql": sql, "params": tuple(params), "slots": tuple(slots), "width": width}
+        iterable = queryset._iterable_class
+        if iterable is ValuesIterable:
+            names = [*query.extra_select, *query.values_select, *query.annotation_select]
+            return _Compiled(compiler, names=names, **common)
+        internals = cast(Any, queryset)  # attributes the type stubs do not list
+        fetch_mode = internals._fetch_mode
+        if iterable is ModelIterable and not query.annotation_select and not internals._known_related_objects:
+            klass_info, select = compiler.klass_info, compiler.select
+            fields = klass_info["select_fields"]
+            columns = slice(fields[0], fields[-1] + 1)
+            return _Compiled(
+                compiler,
+                names=None,
+                model=klass_info["model"],
+                init_list=tuple(column[0].target.attname for column in select[columns]),
+                model_columns=columns,
+                related=tuple(get_related_populators(klass_info, select, alias, fetch_mode)),
+                fetch_mode=fetch_mode,
+                **common,
+            )
+        raise ValueError("only values() querysets and plain model querysets can be compiled")
+
+    def __call__(self, *values: Any) -> list[Row]:
+        if self._locks is None:
+            self._locks = bool(self._build(*PLACEHOLDERS[: len(values)]).query.select_for_update)
+        locks = self._locks
+        alias = router.db_for_write(self._model) if locks else router.db_for_read(self._model)
+        connection = connections[alias]
+        if locks and connection.features.has_select_for_update and connection.get_autocommit():
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        compiled = self._compiled(alias, len(values))
         params = list(compiled.params)
-        params[compiled.slot] = value
-        with connections[alias].cursor() as cursor:
+        for slot, value in zip(compiled.slots, values, strict=True):
+            params[slot] = value
+        with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
-        names = compiled.names
+        if compiled.width is not None:
+            fetched = [row[: compiled.width] for row in fetched]
         rows = compiled.compiler.results_iter(results=[fetched])
-        return [cast(Row, dict(zip(names, row, strict=True))) for row in rows]
+        if compiled.names is not None:
+            names = compiled.names
+            return [cast(Row, dict(zip(names, row, strict=True))) for row in rows]
+        instances = []
+        for row in rows:
+            instance = compiled.model.from_db(
+                alias, compiled.init_list, row[compiled.model_columns], fetch_mode=compiled.fetch_mode
+            )
+            for populator in compiled.related:
+                populator.populate(row, instance)
+            instances.append(instance)
+        return instances
 
 
 Converter = Callable[[Any, Any, Any], Any]

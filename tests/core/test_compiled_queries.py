@@ -1,0 +1,86 @@
+"""core.queries.CompiledRows: a query compiled once returns exactly what the ORM returns for every value,
+model instances with their select_related objects included, and keeps the ORM's refusals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+
+from diwan.core.queries import CompiledRows
+from diwan.demo.loader import LoadReport, load_directory
+from diwan.directory.models import Office
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def offices(db: Any) -> list[Office]:
+    load_directory(LoadReport())
+    return list(Office.objects.select_related("agency", "parent").order_by("id")[:40])
+
+
+def _by_codes(lock: bool = False) -> CompiledRows[Office]:
+    def build(agency: str, code: str) -> Any:
+        found = Office.objects.select_related("agency", "parent")
+        if lock:
+            found = found.select_for_update(of=("self",))
+        return found.filter(agency__code=agency, code=code)
+
+    return CompiledRows(Office, build)
+
+
+def _fields(office: Office) -> dict[str, Any]:
+    return {field.attname: getattr(office, field.attname) for field in Office._meta.concrete_fields}
+
+
+def test_instances_are_what_the_orm_builds_for_every_value(offices: list[Office]) -> None:
+    query = _by_codes()
+    for expected in offices:
+        (office,) = query(expected.agency.code, expected.code)
+        (by_orm,) = query.queryset(expected.agency.code, expected.code)
+        assert _fields(office) == _fields(by_orm) == _fields(expected)
+        assert office.name == expected.name  # a translated (JSON) field, converted as the ORM converts it
+        with CaptureQueriesContext(connection) as reads:
+            assert office.agency.name == expected.agency.name  # select_related: no further read
+            assert (office.parent.pk if office.parent else None) == expected.parent_id
+        assert not reads.captured_queries
+        assert office._state.db == "default"
+        assert not office._state.adding
+    assert query("no-such-agency", offices[0].code) == []
+
+
+def test_it_is_compiled_once_then_only_run(offices: list[Office]) -> None:
+    query = _by_codes()
+    query(offices[0].agency.code, offices[0].code)
+    compiled = query._local.by_alias["default"]
+    for office in offices[1:5]:
+        assert query(office.agency.code, office.code)[0].pk == office.pk
+    assert query._local.by_alias["default"] is compiled
+
+
+@pytest.mark.django_db(transaction=True)  # outside the test's own transaction, as a view runs
+def test_a_locking_read_runs_only_inside_a_transaction(offices: list[Office]) -> None:
+    query = _by_codes(lock=True)
+    office = offices[3]
+    with transaction.atomic(), CaptureQueriesContext(connection) as reads:
+        assert query(office.agency.code, office.code)[0].pk == office.pk
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in reads.captured_queries[-1]["sql"]
+    if connection.features.has_select_for_update:
+        with pytest.raises(TransactionManagementError):
+            query(office.agency.code, office.code)  # the ORM refuses this outside a transaction too
+
+
+def test_every_value_must_appear_exactly_once() -> None:
+    once = CompiledRows(Office, lambda agency, code: Office.objects.filter(agency__code=agency))
+    with pytest.raises(ValueError, match="exactly once"):
+        once("MOI", "PASS-BGD")
+    twice = CompiledRows(
+        Office, lambda code: Office.objects.filter(code=code) | Office.objects.filter(parent__code=code)
+    )
+    with pytest.raises(ValueError, match="exactly once"):
+        twice("PASS-BGD")

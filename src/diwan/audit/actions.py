@@ -177,24 +177,49 @@ def _insert(db: BaseDatabaseWrapper, *values: bytes | str | int | None) -> int:
 def _insert_prepared(raw: Any, values: tuple[bytes | str | int | None, ...]) -> int:
     pgconn = raw.pgconn
     params = [v if v is None or type(v) is bytes else str(v).encode() for v in values]
+    first = not raw.autocommit and pgconn.transaction_status == pq.TransactionStatus.IDLE
+    result = _send_insert(raw, params, first)
+    if (
+        result.status != pq.ExecStatus.TUPLES_OK
+        and (first or raw.autocommit)
+        and _statement_dropped(raw, result)
+    ):
+        # Deallocated behind psycopg's back (a pooler's DISCARD ALL / DEALLOCATE ALL, or a server session
+        # a pooler hands over without it). When the event is the transaction's first statement (or there
+        # is no transaction), the failed attempt holds nothing else: it is rolled back, the statement
+        # prepared again and the insert retried once. Inside a transaction that had already done other
+        # work the error stands (that transaction is aborted); the next event prepares it again.
+        if first:
+            _expect(raw, pgconn.exec_(b"ROLLBACK"), pq.ExecStatus.COMMAND_OK)
+        result = _send_insert(raw, params, first)
+    if result.status != pq.ExecStatus.TUPLES_OK:
+        _statement_dropped(raw, result)
+        raise pg_errors.error_from_result(result, encoding=raw.info.encoding)
+    return int(result.get_value(0, 0))
+
+
+def _send_insert(raw: Any, params: list[bytes | None], first: bool) -> Any:
+    """Prepare the statement if this connection does not hold it, then run it (with BEGIN when the event
+    is the transaction's first statement); returns the result to check."""
+    pgconn = raw.pgconn
     if raw not in _PG_PREPARED:
         _expect(raw, pgconn.prepare(_PG_STATEMENT, _PG_INSERT, _PG_TYPES), pq.ExecStatus.COMMAND_OK)
         _watch_deallocate_all(raw)
         _PG_PREPARED.add(raw)
-    if not raw.autocommit and pgconn.transaction_status == pq.TransactionStatus.IDLE:
-        # The event is the transaction's first statement.
+    if first:
         if _PG_PIPELINE:
-            result = _begin_and_insert(pgconn, params)
-        else:
-            _expect(raw, pgconn.exec_(b"BEGIN"), pq.ExecStatus.COMMAND_OK)
-            result = pgconn.exec_prepared(_PG_STATEMENT, params, _PG_FORMATS)
-    else:
-        result = pgconn.exec_prepared(_PG_STATEMENT, params, _PG_FORMATS)
-    if result.status != pq.ExecStatus.TUPLES_OK:
-        if result.error_field(pq.DiagnosticField.SQLSTATE) == b"26000":  # deallocated behind our back
-            _PG_PREPARED.discard(raw)
-        raise pg_errors.error_from_result(result, encoding=raw.info.encoding)
-    return int(result.get_value(0, 0))
+            return _begin_and_insert(pgconn, params)
+        _expect(raw, pgconn.exec_(b"BEGIN"), pq.ExecStatus.COMMAND_OK)
+    return pgconn.exec_prepared(_PG_STATEMENT, params, _PG_FORMATS)
+
+
+def _statement_dropped(raw: Any, result: Any) -> bool:
+    """True (and the connection no longer counted as holding it) when the error says the prepared
+    statement does not exist."""
+    if result.error_field(pq.DiagnosticField.SQLSTATE) == b"26000":  # invalid_sql_statement_name
+        _PG_PREPARED.discard(raw)
+        return True
+    return False
 
 
 def _watch_deallocate_all(raw: Any) -> None:

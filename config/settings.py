@@ -215,8 +215,9 @@ if _database_url:
         # Django's backend with a health check that needs no round trip (diwan/core/db/postgresql).
         DATABASES["default"]["ENGINE"] = "diwan.core.db.postgresql"
         # Not enabled: psycopg's automatic prepared statements (server_side_binding + prepare_threshold)
-        # cut the submit path's PostgreSQL CPU by ~60 %, but the audit append benchmark fell from 0.79 to
-        # 0.53 of bare inserts (bench/README.md, "Prepared statements"): to be understood first.
+        # cut the submit path's PostgreSQL CPU by ~60 %, but the audit append benchmark falls below 0.7
+        # of bare inserts: the audited path is unchanged (its INSERT is already prepared), the bare
+        # INSERT gets ~14 % cheaper (docs/audit.md, "Storage and sealing"; bench/README.md).
 else:
     DATABASES = {
         "default": {

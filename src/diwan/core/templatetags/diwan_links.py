@@ -12,12 +12,15 @@ from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
+from diwan.core.templatetags.diwan_layout import constant
+
 register = template.Library()
 
 _REVERSED: dict[tuple[str, str | None, str, object], str] = {}
 
 
 @register.simple_tag
+@constant  # allowed in {% constant %} sections (diwan_layout): depends only on the key above
 def link(name: str) -> str:
     key = (name, get_language(), get_script_prefix(), get_urlconf())
     url = _REVERSED.get(key)

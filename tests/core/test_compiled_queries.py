@@ -1,16 +1,19 @@
-"""core.queries.CompiledRows: a query compiled once returns exactly what the ORM returns for every value,
-model instances with their select_related objects included, and keeps the ORM's refusals."""
+"""core.queries: a query compiled once returns exactly what the ORM returns for every value, model
+instances with their select_related objects included, and keeps the ORM's refusals; a compiled INSERT or
+UPDATE writes what Model.save() writes, and leaves signal receivers to Model.save()."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import signals
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
-from diwan.core.queries import CompiledRows
+from diwan.core import queries
+from diwan.core.queries import CompiledRows, insert_instance, update_columns
 from diwan.demo.loader import LoadReport, load_directory
 from diwan.directory.models import Office
 
@@ -84,3 +87,67 @@ def test_every_value_must_appear_exactly_once() -> None:
     )
     with pytest.raises(ValueError, match="exactly once"):
         twice("PASS-BGD")
+
+
+def _row(office_id: int) -> dict[str, Any]:
+    return Office.objects.filter(pk=office_id).values().get()
+
+
+def test_a_compiled_insert_writes_what_save_writes(offices: list[Office]) -> None:
+    parent = offices[0]
+    made = []
+    for n, insert in enumerate([lambda office: office.save(), insert_instance, insert_instance]):
+        office = Office(
+            agency=parent.agency,
+            parent=parent,
+            code=f"new-{n}",
+            name={"ar": "مكتب", "en": "Office"},
+            governorate=parent.governorate,
+        )
+        insert(office)
+        assert office.pk is not None
+        assert not office._state.adding
+        assert office._state.db == "default"
+        made.append(office)
+    assert queries._writes.inserts[(Office, "default")] is not None  # the shortcut, not Model.save()
+    by_save, *compiled = (_row(office.pk) for office in made)
+    for row in compiled:
+        assert {k: v for k, v in row.items() if k not in ("id", "code", "created_at")} == {
+            k: v for k, v in by_save.items() if k not in ("id", "code", "created_at")
+        }
+        assert row["name"] == {"ar": "مكتب", "en": "Office"}
+
+
+def test_a_compiled_update_writes_only_the_named_columns(offices: list[Office]) -> None:
+    office, other = offices[5], offices[6]
+    before = _row(office.pk)
+    office.name = {"ar": "اسم جديد", "en": "New name"}
+    office.code = "renamed"
+    office.governorate = "BSR"  # changed on the instance, not named: stays as it was in the table
+    update_columns(office, ["name", "code"])
+    update_columns(office, ["name", "code"])  # the second time through the compiled statement
+    assert queries._writes.updates[(Office, ("name", "code"), "default")] is not None
+    after = _row(office.pk)
+    assert after == {**before, "name": {"ar": "اسم جديد", "en": "New name"}, "code": "renamed"}
+    assert _row(other.pk)["code"] == other.code
+    gone = Office(pk=10**9, agency=office.agency, code="x", name={}, governorate="BGD")
+    gone._state.adding, gone._state.db = False, "default"
+    with pytest.raises(DatabaseError, match="did not affect any rows"):
+        update_columns(gone, ["name", "code"])
+
+
+def test_signal_receivers_still_hear_about_the_write(offices: list[Office]) -> None:
+    heard: list[tuple[bool, str]] = []
+
+    def receiver(sender: Any, instance: Office, created: bool, **kwargs: Any) -> None:
+        heard.append((created, instance.code))
+
+    signals.post_save.connect(receiver, sender=Office)
+    try:
+        office = Office(agency=offices[0].agency, code="heard", name={}, governorate="BGD")
+        insert_instance(office)
+        office.code = "heard-again"
+        update_columns(office, ["code"])
+    finally:
+        signals.post_save.disconnect(receiver, sender=Office)
+    assert heard == [(True, "heard"), (False, "heard-again")]

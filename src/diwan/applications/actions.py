@@ -31,7 +31,7 @@ from diwan.core import clock
 from diwan.core.crypto import blind_index
 from diwan.core.errors import Conflict, NotFound, ValidationFailed
 from diwan.core.i18n import LANGUAGES
-from diwan.core.queries import CompiledRows
+from diwan.core.queries import CompiledRows, update_columns
 from diwan.directory.models import Office
 
 MAX_DRAFTS_PER_CITIZEN = 50  # a runaway client cannot fill the table with drafts
@@ -327,8 +327,9 @@ def _submit(actor: Any, application_id: int, tracking_number: str) -> Applicatio
         application.legal_due_date = case_clock(application).due_date(now)
         application.tracking_number = tracking_number
         # Every column but the answers (unchanged, and re-encrypting them costs for nothing).
-        application.save(
-            update_fields=[
+        update_columns(
+            application,
+            [
                 "status",
                 "office",
                 "governorate",
@@ -340,7 +341,7 @@ def _submit(actor: Any, application_id: int, tracking_number: str) -> Applicatio
                 "current_page",
                 "legal_due_date",
                 "tracking_number",
-            ]
+            ],
         )
         record_event(
             event_type=ApplicationEvent.SUBMITTED,

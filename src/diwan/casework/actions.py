@@ -49,6 +49,7 @@ from diwan.core import clock
 from diwan.core.crypto import blind_index
 from diwan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from diwan.core.i18n import pick
+from diwan.core.queries import insert_instance
 from diwan.directory.models import Office
 from diwan.notifications.actions import message_queue
 from diwan.notifications.models import Medium
@@ -107,7 +108,7 @@ def _open_stage(
     # Rotation picks the official before the task is written: one INSERT, not an INSERT and an UPDATE.
     choice = assignment.choose(task)
     task.assignee_id, task.assignment_reason = choice.user_id, choice.reason
-    task.save()
+    insert_instance(task)  # Model.save() with the INSERT compiled once (core.queries)
     rows = [
         *(entries or []),
         _entry_row(application, EntryKind.STAGE_STARTED, stage_key=task.stage_key, office=office),

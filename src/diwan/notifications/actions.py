@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from diwan.audit.actions import record_event
 from diwan.core import clock
 from diwan.core.i18n import LANGUAGES
+from diwan.core.queries import insert_instance
 from diwan.notifications import catalogue
 from diwan.notifications.channels import (
     DeliveryError,
@@ -50,7 +51,7 @@ def message_queue(
     subject, body = found.render(language, context)
     # No savepoint inside a caller's transaction: a failure here fails the caller's change as a whole.
     with transaction.atomic(savepoint=False):
-        message = Message.objects.create(
+        message = Message(
             medium=medium,
             channel=channel_name_for(medium),
             template=found.key,
@@ -61,6 +62,7 @@ def message_queue(
             body=body,
             sensitive=found.sensitive,
         )
+        insert_instance(message)  # Model.save() with the INSERT compiled once (core.queries)
         record_event(
             event_type=NotificationEvent.MESSAGE_QUEUED,
             actor=actor,

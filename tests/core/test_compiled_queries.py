@@ -90,7 +90,7 @@ def test_every_value_must_appear_exactly_once() -> None:
 
 
 def _row(office_id: int) -> dict[str, Any]:
-    return Office.objects.filter(pk=office_id).values().get()
+    return dict(Office.objects.filter(pk=office_id).values().get())
 
 
 def test_a_compiled_insert_writes_what_save_writes(offices: list[Office]) -> None:

@@ -25,18 +25,31 @@ other text (a new save, a forged or truncated one) is a different key and is ver
 made of plain values (str, int, float, bool, None) is kept, and each load gets a new dict, so a request
 changing its session never changes what another request reads. Bounded (DECODED_MAX, cleared when full)
 and cleared when a setting changes (SECRET_KEY, its fallbacks, the serializer).
+
+Every signed-in request then reads its user (accounts.user_loader), a second round trip. Once this worker
+has decoded a session, it remembers whose it was (by key, a hint only); the next read of that key also
+reads that user's row, in the same statement (LEFT JOIN on the remembered id). The row is handed to the
+user loader only if the session data just read and verified names that same user, so a wrong or stale
+hint costs nothing but the unused columns; everything else (auth hash, epoch, timeouts, is_active) is
+checked on that row exactly as on the row the loader would have read.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.core.exceptions import ValidationError
 from django.core.signals import setting_changed
 from django.db import DatabaseError, IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+
+from diwan.accounts import user_loader
+from diwan.accounts.models import User
+from diwan.core.queries import columns_of
 
 # By database alias: the SELECT of load(), then the INSERT and the UPDATE of save(). The names come from the
 # model, every value is a parameter.
@@ -60,17 +73,43 @@ def _statements(alias: str, model: Any) -> tuple[str, str, str]:
     return found
 
 
+_JOINED: dict[str, str] = {}  # by alias: the session's SELECT joined to the hinted user's row
+
+
+def _joined_statement(alias: str, model: Any) -> str:
+    found = _JOINED.get(alias)
+    if found is None:
+        quote = connections[alias].ops.quote_name
+        meta, user_meta = model._meta, User._meta
+        table, user_table = quote(meta.db_table), quote(user_meta.db_table)
+        data, key, expires = (
+            f"{table}.{quote(meta.get_field(name).column)}"
+            for name in ("session_data", "session_key", "expire_date")
+        )
+        found = _JOINED[alias] = (
+            f"SELECT {data}, {columns_of(User, alias).select} FROM {table} "  # noqa: S608 (names from the models, values as parameters)
+            f"LEFT JOIN {user_table} ON {user_table}.{quote(str(user_meta.pk.column))} = %s "
+            f"WHERE {key} = %s AND {expires} > %s"
+        )
+    return found
+
+
+HINTS_MAX = 10_000
+# Session key -> (the user id its data named, as stored; that id as the primary key's Python value).
+_USER_OF: dict[str, tuple[str, Any]] = {}
+
 DECODED_MAX = 10_000
 _PLAIN = (str, int, float, bool, type(None))
 # Stored session text -> its decoded items (only plain values, see above).
 _DECODED: dict[str, tuple[tuple[str, Any], ...]] = {}
 
 
-def _forget_decoded(**kwargs: Any) -> None:
+def _forget_kept(**kwargs: Any) -> None:
     _DECODED.clear()
+    _USER_OF.clear()
 
 
-setting_changed.connect(_forget_decoded, dispatch_uid="diwan-sessions-decoded-clear")
+setting_changed.connect(_forget_kept, dispatch_uid="diwan-sessions-decoded-clear")
 
 
 class SessionStore(DatabaseSessionStore):
@@ -80,16 +119,39 @@ class SessionStore(DatabaseSessionStore):
             return {}
         alias = router.db_for_read(self.model)
         connection = connections[alias]
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        hint = _USER_OF.get(key)
+        user_loader.forget_offer()
         with connection.cursor() as cursor:
-            cursor.execute(
-                _statements(alias, self.model)[0],
-                [key, connection.ops.adapt_datetimefield_value(timezone.now())],
-            )
+            if hint is None:
+                cursor.execute(_statements(alias, self.model)[0], [key, now])
+            else:
+                cursor.execute(_joined_statement(alias, self.model), [hint[1], key, now])
             row = cursor.fetchone()
         if row is None:  # unknown or expired: a new key is drawn if anything is saved
             self._session_key = None
+            _USER_OF.pop(key, None)
             return {}
-        text: str = row[0]
+        data = self._decoded(row[0])
+        named = data.get(SESSION_KEY)
+        if named is None:
+            _USER_OF.pop(key, None)
+        elif hint is not None and hint[0] == named:
+            user = row[1:]
+            if user[columns_of(User, alias).pk_index] is not None:
+                user_loader.offer(hint[1], user, alias)
+        else:
+            try:
+                user_id = User._meta.pk.to_python(named)
+            except ValidationError:
+                user_id = None
+            if user_id is not None:
+                if len(_USER_OF) >= HINTS_MAX:
+                    _USER_OF.clear()
+                _USER_OF[key] = (named, user_id)
+        return data
+
+    def _decoded(self, text: str) -> dict[str, Any]:
         items = _DECODED.get(text)
         if items is not None:
             return dict(items)

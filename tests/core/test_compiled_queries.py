@@ -13,7 +13,7 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from diwan.core import queries
-from diwan.core.queries import CompiledRows, insert_instance, update_columns
+from diwan.core.queries import CompiledRows, insert_instance, insert_rows, update_columns
 from diwan.demo.loader import LoadReport, load_directory
 from diwan.directory.models import Office
 
@@ -151,3 +151,24 @@ def test_signal_receivers_still_hear_about_the_write(offices: list[Office]) -> N
     finally:
         signals.post_save.disconnect(receiver, sender=Office)
     assert heard == [(True, "heard"), (False, "heard-again")]
+
+
+def test_compiled_rows_insert_writes_what_bulk_create_writes(offices: list[Office]) -> None:
+    parent = offices[0]
+
+    def new(code: str, n: int) -> Office:
+        name = {"ar": f"مكتب {n}", "en": f"Office {n}"}
+        return Office(agency=parent.agency, parent=parent, code=code, name=name, governorate="NIN")
+
+    Office.objects.bulk_create([new(f"bulk-{n}", n) for n in range(3)])
+    for batch in ("a", "b"):  # the second batch through the compiled statement
+        made = [new(f"{batch}-{n}", n) for n in range(3)]
+        insert_rows(made)
+        assert all(not office._state.adding for office in made)
+    assert queries._writes.bulk[(Office, "default", 3)] is not None
+    rows = {
+        office.code: (office.name, office.agency_id, office.parent_id, office.governorate)
+        for office in Office.objects.filter(governorate="NIN", parent=parent)
+    }
+    for n in range(3):
+        assert rows[f"a-{n}"] == rows[f"b-{n}"] == rows[f"bulk-{n}"]

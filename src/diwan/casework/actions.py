@@ -49,7 +49,7 @@ from diwan.core import clock
 from diwan.core.crypto import blind_index
 from diwan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from diwan.core.i18n import pick
-from diwan.core.queries import insert_instance
+from diwan.core.queries import insert_instance, insert_rows
 from diwan.directory.models import Office
 from diwan.notifications.actions import message_queue
 from diwan.notifications.models import Medium
@@ -113,7 +113,7 @@ def _open_stage(
         *(entries or []),
         _entry_row(application, EntryKind.STAGE_STARTED, stage_key=task.stage_key, office=office),
     ]
-    CaseEntry.objects.bulk_create([*rows, _assigned_row(task, choice)])
+    insert_rows([*rows, _assigned_row(task, choice)])
     record_event(
         event_type=CaseworkEvent.TASK_OPENED,
         actor=actor,
@@ -153,7 +153,7 @@ def _open_consultation(*, actor: Any, parent: Task, consultation: dict[str, Any]
     sent = _entry_row(
         parent.application, EntryKind.CONSULTATION_SENT, stage_key=task.stage_key, office=office
     )
-    CaseEntry.objects.bulk_create([sent, _assigned_row(task, choice)])
+    insert_rows([sent, _assigned_row(task, choice)])
     record_event(
         event_type=CaseworkEvent.TASK_OPENED,
         actor=actor,
@@ -328,7 +328,7 @@ def _entry_row(
     text: str = "",
     details: dict[str, Any] | None = None,
 ) -> CaseEntry:
-    """A timeline line, not yet saved (several written together with bulk_create)."""
+    """A timeline line, not yet saved (several written together: core.queries.insert_rows)."""
     return CaseEntry(
         application=application,
         at=clock.now(),

@@ -225,6 +225,71 @@ def _has_receivers(model: type[Model]) -> bool:
     return signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
 
 
+def insert_rows(instances: Sequence[Model]) -> None:
+    """`Model.objects.bulk_create(instances)` for new rows of one model whose primary keys nobody reads
+    afterwards (they are not set on the instances): one INSERT of all the rows, compiled once per model,
+    row count and database. PostgreSQL takes the rows as one array per column (Django's UNNEST form), so
+    its statement is the same for any number of rows."""
+    if not instances:
+        return
+    model = type(instances[0])
+    alias = router.db_for_write(model)
+    found: dict[tuple[Any, ...], _CompiledWrite | None] = _writes.__dict__.setdefault("bulk", {})
+    key = (model, alias, len(instances))
+    if key not in found:
+        found[key] = _compile_rows(list(instances), alias)
+    compiled = found[key]
+    if compiled is None or _has_receivers(model) or any(i.pk is not None for i in instances):
+        model._default_manager.bulk_create(instances)
+        return
+    compiler = compiled.compiler
+    rows = []
+    for instance in instances:
+        cast(Any, instance)._prepare_related_fields_for_save(operation_name="bulk_create")
+        row = []
+        for field in compiled.fields:
+            value = field.pre_save(instance, True)
+            if hasattr(value, "resolve_expression"):
+                model._default_manager.bulk_create(instances)
+                return
+            row.append(compiler.prepare_value(field, value))
+        rows.append(row)
+    by_column = compiled.extra_params == ("columns",)
+    params = (
+        [list(column) for column in zip(*rows, strict=True)] if by_column else [v for r in rows for v in r]
+    )
+    with connections[alias].cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+    for instance in instances:
+        instance._state.adding = False
+        instance._state.db = alias
+
+
+def _compile_rows(instances: list[Model], alias: str) -> _CompiledWrite | None:
+    model = type(instances[0])
+    meta = model._meta
+    fields = tuple(f for f in meta.local_concrete_fields if not f.generated and f is not meta.pk)
+    if any(f.has_db_default() for f in fields):
+        return None
+    query = InsertQuery(model)
+    query.insert_values(list(fields), instances)
+    compiler = query.get_compiler(alias)
+    statements = compiler.as_sql()
+    if len(statements) != 1:
+        return None
+    sql, params = statements[0]
+    count = len(instances)
+    if (
+        count > 1
+        and len(params) == len(fields)
+        and all(isinstance(p, list) and len(p) == count for p in params)
+    ):
+        return _CompiledWrite(compiler, sql, fields, ("columns",))
+    if len(params) == count * len(fields) and _plain(sql, params, fields):
+        return _CompiledWrite(compiler, sql, fields, ("rows",))
+    return None
+
+
 def _plain(sql: str, params: Sequence[Any], fields: Sequence[Any]) -> bool:
     """Every value is one `%s` in the statement (no field with a placeholder of its own)."""
     return sql.count("%s") == len(params) and not any(

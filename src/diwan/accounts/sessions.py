@@ -49,6 +49,7 @@ from django.utils.crypto import get_random_string
 
 from diwan.accounts import user_loader
 from diwan.accounts.models import User
+from diwan.core.db import prepared
 from diwan.core.queries import columns_of
 
 # By database alias: the SELECT of load(), then the INSERT and the UPDATE of save(). The names come from the
@@ -122,12 +123,13 @@ class SessionStore(DatabaseSessionStore):
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         hint = _USER_OF.get(key)
         user_loader.forget_offer()
-        with connection.cursor() as cursor:
-            if hint is None:
-                cursor.execute(_statements(alias, self.model)[0], [key, now])
-            else:
-                cursor.execute(_joined_statement(alias, self.model), [hint[1], key, now])
-            row = cursor.fetchone()
+        if hint is None:  # a prepared statement on PostgreSQL (core.db.prepared): read on every request
+            rows, _count = prepared.execute(connection, _statements(alias, self.model)[0], [key, now])
+        else:
+            rows, _count = prepared.execute(
+                connection, _joined_statement(alias, self.model), [hint[1], key, now]
+            )
+        row = rows[0] if rows else None
         if row is None:  # unknown or expired: a new key is drawn if anything is saved
             self._session_key = None
             _USER_OF.pop(key, None)

@@ -29,6 +29,8 @@ from django.db.models.query import ModelIterable, ValuesIterable, get_related_po
 from django.db.models.sql import InsertQuery, UpdateQuery
 from django.db.transaction import TransactionManagementError
 
+from diwan.core.db import prepared
+
 # Values no real query is built with: the position of each among the compiled parameters is where each
 # call's values go.
 PLACEHOLDERS = tuple(-7_340_019_171_234 - n for n in range(8))
@@ -128,9 +130,7 @@ class CompiledRows[Row]:
         params = list(compiled.params)
         for slot, value in zip(compiled.slots, values, strict=True):
             params[slot] = value
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            fetched = cursor.fetchall()
+        fetched, _count = prepared.execute(connection, compiled.sql, params)
         if compiled.width is not None:
             fetched = [row[: compiled.width] for row in fetched]
         rows = compiled.compiler.results_iter(results=[fetched])
@@ -258,8 +258,7 @@ def insert_rows(instances: Sequence[Model]) -> None:
     params = (
         [list(column) for column in zip(*rows, strict=True)] if by_column else [v for r in rows for v in r]
     )
-    with connections[alias].cursor() as cursor:
-        cursor.execute(compiled.sql, params)
+    prepared.execute(connections[alias], compiled.sql, params)
     for instance in instances:
         instance._state.adding = False
         instance._state.db = alias
@@ -323,9 +322,7 @@ def insert_instance(instance: Model) -> None:
             instance.save()
             return
         values.append(compiler.prepare_value(field, value))
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, [*values, *compiled.extra_params])
-        row = cursor.fetchone()
+    (row,), _count = prepared.execute(connection, compiled.sql, [*values, *compiled.extra_params])
     setattr(instance, meta.pk.attname, row[0])
     instance._state.adding = False
     instance._state.db = alias
@@ -374,10 +371,9 @@ def update_columns(instance: Model, update_fields: Sequence[str]) -> None:
             instance.save(update_fields=update_fields)
             return
         values.append(field.get_db_prep_save(value, connection=connection))
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, [*values, instance.pk])
-        if cursor.rowcount != 1:
-            raise DatabaseError("Save with update_fields did not affect any rows.")
+    _rows, count = prepared.execute(connection, compiled.sql, [*values, instance.pk])
+    if count != 1:
+        raise DatabaseError("Save with update_fields did not affect any rows.")
 
 
 def _compile_update(instance: Model, update_fields: Sequence[str], alias: str) -> _CompiledWrite | None:

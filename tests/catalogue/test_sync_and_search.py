@@ -37,6 +37,9 @@ def test_sync_is_idempotent_and_keeps_every_version(directory: None, services_co
     assert again.published == []
     assert len(again.unchanged) == 12
     assert ServiceVersion.objects.count() == 12
+    for version in ServiceVersion.objects.all():  # the titles column is the definition's title
+        assert version.titles == version.definition["title"]
+        assert set(version.titles) == {"ar", "ckb", "en"}
     assert Event.objects.filter(event_type=CatalogueEvent.VERSION_PUBLISHED).count() == events
 
     path = services_copy / "passport-application.yaml"

@@ -185,6 +185,7 @@ def catalogue_sync(*, actor: Any | None, directory: Path | None = None, check: b
                 service=service,
                 number=number,
                 definition=data,
+                titles=data["title"],
                 content_hash=digest,
                 search_text=search_text(data),
                 life_events="|" + "|".join(data.get("life_events", [])) + "|",

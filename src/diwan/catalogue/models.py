@@ -32,6 +32,9 @@ class ServiceVersion(models.Model):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     definition = models.JSONField()
+    # The definition's title in every language ({ar, ckb, en}), beside it so that a list of files reads a
+    # few bytes instead of decompressing the whole definition for each row (applications.selectors).
+    titles = models.JSONField(default=dict)
     content_hash = models.CharField(max_length=64)  # SHA-256 of the canonical JSON definition
     # Normalised (diwan.catalogue.normalise) titles and summaries in all languages, for icontains search.
     search_text = models.TextField()

@@ -217,7 +217,8 @@ if _database_url:
         # Not enabled: psycopg's automatic prepared statements (server_side_binding + prepare_threshold)
         # cut the submit path's PostgreSQL CPU by ~60 %, but the audit append benchmark falls below 0.7
         # of bare inserts: the audited path is unchanged (its INSERT is already prepared), the bare
-        # INSERT gets ~14 % cheaper (docs/audit.md, "Storage and sealing"; bench/README.md).
+        # INSERT gets ~14 % cheaper (docs/audit.md, "Storage and sealing"; bench/README.md). The hot
+        # statements are prepared explicitly instead (diwan/core/db/prepared.py).
 else:
     DATABASES = {
         "default": {

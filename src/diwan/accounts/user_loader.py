@@ -24,6 +24,7 @@ from django.core.signals import request_finished, request_started
 from django.db import connections, router
 
 from diwan.accounts.models import User
+from diwan.core.db import prepared
 from diwan.core.queries import columns_of
 
 _local = threading.local()  # by thread, as core.queries.columns_of
@@ -64,7 +65,5 @@ def load_user(user_id: Any) -> User | None:
     offered = _offers.__dict__.pop("row", None)
     if offered is not None and offered[0] == user_id and offered[1] == alias:
         return columns_of(User, alias).instance(offered[2])
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_sql(alias), [user_id])
-        row = cursor.fetchone()
-    return None if row is None else columns_of(User, alias).instance(row)
+    rows, _count = prepared.execute(connections[alias], _sql(alias), [user_id])  # prepared on PostgreSQL
+    return columns_of(User, alias).instance(rows[0]) if rows else None

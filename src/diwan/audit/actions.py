@@ -223,8 +223,9 @@ def _statement_dropped(raw: Any, result: Any) -> bool:
 
 
 def _watch_deallocate_all(raw: Any) -> None:
-    """psycopg prepares the statements it sees repeated (settings: prepare_threshold) and, after every
-    rollback or DDL, forgets them with DEALLOCATE ALL — which drops this module's statement too. Every
+    """psycopg prepares statements (core.db.prepared's hot statements; every repeated one if settings set
+    prepare_threshold) and, after every rollback or DDL, forgets them with DEALLOCATE ALL — which drops
+    this module's statement too. Every
     deallocation of a psycopg connection goes through its `_deallocate(name)` (None: all), so the
     connection is wrapped to forget that it holds the statement; the next event prepares it again."""
     if getattr(raw, "_diwan_watched", False):

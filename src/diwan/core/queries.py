@@ -215,14 +215,49 @@ _writes = threading.local()
 
 @dataclass(frozen=True)
 class _CompiledWrite:
-    compiler: Any  # SQLInsertCompiler / SQLUpdateCompiler: its prepare_value() is the ORM's
+    compiler: Any  # SQLInsertCompiler, whose prepare_value() is the ORM's (None for an UPDATE)
     sql: str
     fields: tuple[Any, ...]
-    extra_params: tuple[Any, ...]  # after the values: RETURNING's (insert) or the primary key (update)
+    extra_params: tuple[Any, ...] = ()  # after the values: RETURNING's parameters (an INSERT)
+    by_column: bool = False  # the rows go as one array per column (PostgreSQL's UNNEST form of a bulk INSERT)
+
+
+def _compiled_write(
+    kind: str, key: tuple[Any, ...], compile: Callable[[], _CompiledWrite | None]
+) -> _CompiledWrite | None:
+    """This thread's compiled statement for `key`, compiled on first use; None: use the ORM instead."""
+    found: dict[tuple[Any, ...], _CompiledWrite | None] = _writes.__dict__.setdefault(kind, {})
+    if key not in found:
+        found[key] = compile()
+    return found[key]
 
 
 def _has_receivers(model: type[Model]) -> bool:
     return signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
+
+
+def _insert_values(compiled: _CompiledWrite, instance: Model, operation: str) -> list[Any] | None:
+    """The values of a new row as the ORM's INSERT prepares them; None if one is an expression."""
+    cast(Any, instance)._prepare_related_fields_for_save(operation_name=operation)
+    values = []
+    for field in compiled.fields:
+        value = field.pre_save(instance, True)
+        if hasattr(value, "resolve_expression"):
+            return None
+        values.append(compiled.compiler.prepare_value(field, value))
+    return values
+
+
+def _inserted(instance: Model, alias: str) -> None:
+    instance._state.adding = False
+    instance._state.db = alias
+
+
+def _new_row_fields(model: type[Model]) -> tuple[Any, ...] | None:
+    """The columns an INSERT writes (every one but the generated key), or None if the database fills one."""
+    meta = model._meta
+    fields = tuple(f for f in meta.local_concrete_fields if not f.generated and f is not meta.pk)
+    return None if any(f.has_db_default() for f in fields) else fields
 
 
 def insert_rows(instances: Sequence[Model]) -> None:
@@ -233,44 +268,31 @@ def insert_rows(instances: Sequence[Model]) -> None:
     if not instances:
         return
     model = type(instances[0])
-    alias = router.db_for_write(model)
-    found: dict[tuple[Any, ...], _CompiledWrite | None] = _writes.__dict__.setdefault("bulk", {})
-    key = (model, alias, len(instances))
-    if key not in found:
-        found[key] = _compile_rows(list(instances), alias)
-    compiled = found[key]
-    if compiled is None or _has_receivers(model) or any(i.pk is not None for i in instances):
+    if _has_receivers(model) or any(i.pk is not None for i in instances):
         model._default_manager.bulk_create(instances)
         return
-    compiler = compiled.compiler
-    rows = []
-    for instance in instances:
-        cast(Any, instance)._prepare_related_fields_for_save(operation_name="bulk_create")
-        row = []
-        for field in compiled.fields:
-            value = field.pre_save(instance, True)
-            if hasattr(value, "resolve_expression"):
-                model._default_manager.bulk_create(instances)
-                return
-            row.append(compiler.prepare_value(field, value))
-        rows.append(row)
-    by_column = compiled.extra_params == ("columns",)
-    params = (
-        [list(column) for column in zip(*rows, strict=True)] if by_column else [v for r in rows for v in r]
+    alias = router.db_for_write(model)
+    compiled = _compiled_write(
+        "bulk", (model, alias, len(instances)), lambda: _compile_rows(list(instances), alias)
     )
+    rows = [_insert_values(compiled, instance, "bulk_create") for instance in instances] if compiled else []
+    if compiled is None or any(row is None for row in rows):
+        model._default_manager.bulk_create(instances)
+        return
+    if compiled.by_column:
+        params: list[Any] = [list(column) for column in zip(*cast(list[list[Any]], rows), strict=True)]
+    else:
+        params = [value for row in rows for value in cast(list[Any], row)]
     prepared.execute(connections[alias], compiled.sql, params)
     for instance in instances:
-        instance._state.adding = False
-        instance._state.db = alias
+        _inserted(instance, alias)
 
 
 def _compile_rows(instances: list[Model], alias: str) -> _CompiledWrite | None:
-    model = type(instances[0])
-    meta = model._meta
-    fields = tuple(f for f in meta.local_concrete_fields if not f.generated and f is not meta.pk)
-    if any(f.has_db_default() for f in fields):
+    fields = _new_row_fields(type(instances[0]))
+    if fields is None:
         return None
-    query = InsertQuery(model)
+    query = InsertQuery(type(instances[0]))
     query.insert_values(list(fields), instances)
     compiler = query.get_compiler(alias)
     statements = compiler.as_sql()
@@ -278,14 +300,11 @@ def _compile_rows(instances: list[Model], alias: str) -> _CompiledWrite | None:
         return None
     sql, params = statements[0]
     count = len(instances)
-    if (
-        count > 1
-        and len(params) == len(fields)
-        and all(isinstance(p, list) and len(p) == count for p in params)
-    ):
-        return _CompiledWrite(compiler, sql, fields, ("columns",))
+    arrays = len(params) == len(fields) and all(isinstance(p, list) and len(p) == count for p in params)
+    if count > 1 and arrays:
+        return _CompiledWrite(compiler, sql, fields, by_column=True)
     if len(params) == count * len(fields) and _plain(sql, params, fields):
-        return _CompiledWrite(compiler, sql, fields, ("rows",))
+        return _CompiledWrite(compiler, sql, fields)
     return None
 
 
@@ -299,45 +318,29 @@ def _plain(sql: str, params: Sequence[Any], fields: Sequence[Any]) -> bool:
 def insert_instance(instance: Model) -> None:
     """`instance.save()` for a new row (its primary key generated by the database)."""
     model = type(instance)
-    meta = model._meta
     if not instance._state.adding or instance.pk is not None or _has_receivers(model):
         instance.save()
         return
     alias = router.db_for_write(model, instance=instance)
-    connection = connections[alias]
-    found: dict[tuple[Any, ...], _CompiledWrite | None] = _writes.__dict__.setdefault("inserts", {})
-    key = (model, alias)
-    if key not in found:
-        found[key] = _compile_insert(instance, alias)
-    compiled = found[key]
-    if compiled is None:
+    compiled = _compiled_write("inserts", (model, alias), lambda: _compile_insert(instance, alias))
+    values = _insert_values(compiled, instance, "save") if compiled else None
+    if compiled is None or values is None:
         instance.save()
         return
-    cast(Any, instance)._prepare_related_fields_for_save(operation_name="save")
-    compiler = compiled.compiler
-    values = []
-    for field in compiled.fields:
-        value = field.pre_save(instance, True)
-        if hasattr(value, "resolve_expression"):
-            instance.save()
-            return
-        values.append(compiler.prepare_value(field, value))
-    (row,), _count = prepared.execute(connection, compiled.sql, [*values, *compiled.extra_params])
-    setattr(instance, meta.pk.attname, row[0])
-    instance._state.adding = False
-    instance._state.db = alias
+    (row,), _count = prepared.execute(connections[alias], compiled.sql, [*values, *compiled.extra_params])
+    setattr(instance, model._meta.pk.attname, row[0])
+    _inserted(instance, alias)
 
 
 def _compile_insert(instance: Model, alias: str) -> _CompiledWrite | None:
-    model, connection = type(instance), connections[alias]
-    meta = model._meta
-    fields = tuple(f for f in meta.local_concrete_fields if not f.generated and f is not meta.pk)
-    if not connection.features.can_return_columns_from_insert or any(f.has_db_default() for f in fields):
+    model = type(instance)
+    fields = _new_row_fields(model)
+    if fields is None or not connections[alias].features.can_return_columns_from_insert:
         return None
     query = InsertQuery(model)
     query.insert_values(list(fields), [instance])
     compiler = query.get_compiler(alias)
-    compiler.returning_fields = [meta.pk]
+    compiler.returning_fields = [model._meta.pk]
     statements = compiler.as_sql()
     if len(statements) != 1:
         return None
@@ -354,11 +357,11 @@ def update_columns(instance: Model, update_fields: Sequence[str]) -> None:
     if instance._state.adding or alias is None or _has_receivers(model):
         instance.save(update_fields=update_fields)
         return
-    found: dict[tuple[Any, ...], _CompiledWrite | None] = _writes.__dict__.setdefault("updates", {})
-    key = (model, tuple(update_fields), alias)
-    if key not in found:
-        found[key] = _compile_update(instance, update_fields, alias)
-    compiled = found[key]
+    compiled = _compiled_write(
+        "updates",
+        (model, tuple(update_fields), alias),
+        lambda: _compile_update(instance, update_fields, alias),
+    )
     if compiled is None:
         instance.save(update_fields=update_fields)
         return
@@ -387,4 +390,4 @@ def _compile_update(instance: Model, update_fields: Sequence[str], alias: str) -
     sql, params = query.get_compiler(alias).as_sql()
     if len(params) != len(fields) + 1 or not _plain(sql, params, fields):
         return None
-    return _CompiledWrite(None, sql, fields, ())
+    return _CompiledWrite(None, sql, fields)

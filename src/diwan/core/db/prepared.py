@@ -1,11 +1,11 @@
 """Hot statements run as prepared statements on PostgreSQL: parsed and planned once per connection.
 
-Django binds parameters on the client and psycopg's automatic preparation is off (config/settings.py: the
-ORM's statements are many and varied, and a connection pooler must cope with them). The few statements
-run on every request or every submission — the compiled reads and writes of `core.queries` and the
-session read — are fixed texts with parameters, so each connection prepares them the first time and then
-only binds and executes: on "My applications" and a submission, PostgreSQL's parse and plan were about
-40 % of its CPU per statement (bench/casework.py, bench/README.md).
+Django binds parameters on the client and psycopg's automatic preparation of every statement is off
+(config/settings.py says why). The few statements run on every request or every submission — the compiled
+reads and writes of `core.queries`, the session read and the user read — are fixed texts with parameters,
+so each connection prepares them the first time and then only binds and executes: on "My applications"
+and a submission, PostgreSQL's parse and plan were about 40 % of its CPU per statement (bench/casework.py,
+bench/README.md).
 
 psycopg does the work: a server-side-binding cursor on Django's connection, `execute(..., prepare=True)`.
 Its statement cache belongs to the connection and is emptied (`DEALLOCATE ALL`) after a rollback, so a

@@ -637,24 +637,73 @@ def _has_answer(value: Any) -> bool:
     return not (value is None or value is False or (isinstance(value, str | list | tuple) and not value))
 
 
+# Fields built for re-checking stored answers, by what they are built from: the field's definition (its
+# text: a version's definition never changes, and two versions asking the same question share it), whether
+# it is required, and the language of its label. Building a Django field costs several times what cleaning
+# a value with it does, and every submission re-checks every page; `clean()` never changes a field, so
+# one built field serves every check. Bounded: emptied when full (the catalogue has a few hundred fields).
+_checking_fields: dict[tuple[str, bool, str], forms.Field] = {}
+CHECKING_FIELDS_MAX = 4096
+
+
+def _checking_field(field: FieldDef, *, required: bool, language: str) -> forms.Field:
+    key = (repr(field), required, language)
+    built = _checking_fields.get(key)
+    if built is None:
+        if len(_checking_fields) >= CHECKING_FIELDS_MAX:
+            _checking_fields.clear()
+        built = _checking_fields[key] = build_field(field, required=required, language=language)
+    return built
+
+
 def missing_answers(
     definition: Definition, answers: Mapping[str, Any], attached: AbstractSet[str]
 ) -> list[tuple[str, str, str]]:
     """(page key, field name, translated message) for every visible required field without an answer
     (or, for a file field, without an attached file), and every stored answer that fails its checks
-    today. Empty when the application can be submitted."""
+    today. Empty when the application can be submitted.
+
+    This is what binding each visible page's form (`page_form`) to the stored answers and reading its
+    first error per field gives — the same fields, visibility, widgets and `clean()` — without building a
+    form per page and its fields per submission (`_checking_field`). tests/applications compares the two."""
     problems: list[tuple[str, str, str]] = []
-    for page, fields in visible_pages(definition, answers):
+    # The labels' language: what `pick` uses when a page form is built without one (the active language).
+    language = (get_language() or "ar").split("-")[0]
+    visible: set[str] = set()  # fields shown by the stored answers, page after page (`visible_pages`)
+    for page in pages(definition):
+        earlier = set(visible)  # what the page's form sees of the pages before it
+        shown = []
+        for field in page["fields"]:
+            if _is_shown(field, visible, answers):
+                visible.add(field["name"])
+                shown.append(field)
+        if not shown:
+            continue
+        # The page's form bound to the stored answers that are answers (files are never form data).
         data = {
             field["name"]: answers[field["name"]]
-            for field in fields
+            for field in shown
             if field["type"] != FILE and _has_answer(answers.get(field["name"]))
         }
-        form = page_form(definition, page["key"], answers=answers, data=data, files={}, attached=attached)
-        for name in form.fields:
-            for error in form.errors.get(name, []):
-                problems.append((str(page["key"]), name, str(error)))
-                break
+        # As in PageForm: conditions on this page see the values bound for the fields above them.
+        values: dict[str, Any] = dict(answers)
+        for field in page["fields"]:
+            if not _is_shown(field, earlier, values):
+                continue
+            name = field["name"]
+            required = bool(field.get("required", True))
+            if field["type"] == FILE and name in attached:
+                required = False
+            built = _checking_field(field, required=required, language=language)
+            earlier.add(name)
+            value = values[name] = built.widget.value_from_datadict(data, {}, name)
+            try:
+                if isinstance(built, forms.FileField):
+                    built.clean(value, None)  # a form passes the field's initial value: none for files
+                else:
+                    built.clean(value)
+            except forms.ValidationError as error:
+                problems.append((str(page["key"]), name, str(next(iter(error)))))  # the form's first error
     return problems
 
 

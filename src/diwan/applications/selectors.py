@@ -10,7 +10,7 @@ from django.db.models import F, QuerySet
 
 from diwan.applications.models import Application, Attachment
 from diwan.core.errors import NotFound
-from diwan.core.queries import CompiledRows
+from diwan.core.queries import CompiledRows, Fetched
 
 
 def my_applications(actor: Any) -> QuerySet[Application]:
@@ -54,12 +54,13 @@ _application_rows: CompiledRows[ApplicationRow] = CompiledRows(
 )
 
 
-def my_application_rows(actor: Any) -> list[ApplicationRow]:
+def my_application_rows(actor: Any) -> Fetched[ApplicationRow]:
     """The citizen's applications as the "My applications" page lists them, most recently changed first,
     in one query: a few columns and `service_title` ({ar, ckb, en}), the pinned version's `titles`. Neither
     the definition (several KB of compressed JSON per row, which PostgreSQL would decompress for each row
-    to take its title) nor the encrypted answers are read."""
-    return _application_rows(actor.pk)
+    to take its title) nor the encrypted answers are read. `.rows()` gives the rows; `.raw` is what the
+    database returned, enough to tell whether the list changed (the page renders it only then)."""
+    return _application_rows.fetch(actor.pk)
 
 
 def access_application_for(actor: Any, application_id: int) -> Application:

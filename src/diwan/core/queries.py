@@ -44,6 +44,10 @@ class _Compiled:
     slots: tuple[int, ...]  # where each value goes among params
     width: int | None  # the row's length when the statement selects more columns than the result has
     names: list[str] | None  # values(): the keys of each row
+    # What SQLCompiler.results_iter() works out again on every call: the converters of the selected
+    # columns, and whether any is a composite field (then results_iter itself is used).
+    converters: dict[int, tuple[Sequence[Any], Any]]
+    composite: bool
     # A model queryset: how ModelIterable turns a row into the instance and its select_related objects.
     model: Any = None
     init_list: tuple[str, ...] = ()
@@ -95,7 +99,15 @@ class CompiledRows[Row]:
                 raise ValueError("each value must appear exactly once among the query's parameters")
             slots.append(found_at[0])
         width = compiler.col_count if compiler.has_extra_select else None
-        common = {"sql": sql, "params": tuple(params), "slots": tuple(slots), "width": width}
+        selected = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        common = {
+            "sql": sql,
+            "params": tuple(params),
+            "slots": tuple(slots),
+            "width": width,
+            "converters": compiler.get_converters(selected),
+            "composite": compiler.has_composite_fields(selected),
+        }
         iterable = queryset._iterable_class
         if iterable is ValuesIterable:
             names = [*query.extra_select, *query.values_select, *query.annotation_select]
@@ -119,6 +131,12 @@ class CompiledRows[Row]:
         raise ValueError("only values() querysets and plain model querysets can be compiled")
 
     def __call__(self, *values: Any) -> list[Row]:
+        return self.fetch(*values).rows()
+
+    def fetch(self, *values: Any) -> Fetched[Row]:
+        """The statement run with `values`: its rows as the database returned them (`raw`, before Django's
+        converters) and `rows()`, what calling this returns. For a caller that most of the time needs only
+        to know whether anything changed (core.fragments keys on the raw rows) and converts only then."""
         if self._locks is None:
             self._locks = bool(self._build(*PLACEHOLDERS[: len(values)]).query.select_for_update)
         locks = self._locks
@@ -133,14 +151,33 @@ class CompiledRows[Row]:
         fetched, _count = prepared.execute(connection, compiled.sql, params)
         if compiled.width is not None:
             fetched = [row[: compiled.width] for row in fetched]
-        rows = compiled.compiler.results_iter(results=[fetched])
+        return Fetched(fetched, compiled, alias)
+
+
+@dataclass(frozen=True)
+class Fetched[Row]:
+    """What `CompiledRows.fetch` read: `raw` rows (tuples of the driver's values) and `rows()`."""
+
+    raw: list[tuple[Any, ...]]
+    _compiled: _Compiled
+    _alias: str
+
+    def rows(self) -> list[Row]:
+        """The rows as `list(queryset)` returns them: each value through Django's converters, then a dict
+        per row (values()) or a model instance with its select_related objects."""
+        compiled, fetched = self._compiled, self.raw
+        rows: Any = fetched
+        if compiled.composite:
+            rows = compiled.compiler.results_iter(results=[fetched])
+        elif compiled.converters:
+            rows = compiled.compiler.apply_converters(fetched, compiled.converters)
         if compiled.names is not None:
             names = compiled.names
             return [cast(Row, dict(zip(names, row, strict=True))) for row in rows]
         instances = []
         for row in rows:
             instance = compiled.model.from_db(
-                alias, compiled.init_list, row[compiled.model_columns], fetch_mode=compiled.fetch_mode
+                self._alias, compiled.init_list, row[compiled.model_columns], fetch_mode=compiled.fetch_mode
             )
             for populator in compiled.related:
                 populator.populate(row, instance)

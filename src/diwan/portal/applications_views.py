@@ -235,17 +235,18 @@ class _Days:
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
     """One query of a few columns (my_application_rows) on every request; the list is rendered from those
-    rows only when this worker has not rendered the same rows before (core.fragments): a citizen reloading
-    the page while they wait for a decision reads their files again, and sees any change at once."""
+    rows only when this worker has not rendered the same rows before (core.fragments, keyed on the rows as
+    the database returned them; Django's converters run only to render): a citizen reloading the page
+    while they wait for a decision reads their files again, and sees any change at once."""
     applications = my_application_rows(request.user)
     listed = cached_fragment(
         "portal:my-applications",
-        applications,
+        applications.raw,
         lambda: render_to_string(
-            "portal/applications/includes/application_rows.html", {"rows": _list_rows(applications)}
+            "portal/applications/includes/application_rows.html", {"rows": _list_rows(applications.rows())}
         ),
     )
-    return render(request, "portal/applications/list.html", {"listed": listed, "any": bool(applications)})
+    return render(request, "portal/applications/list.html", {"listed": listed, "any": bool(applications.raw)})
 
 
 def _list_rows(applications: list[ApplicationRow]) -> list[dict[str, Any]]:

@@ -21,10 +21,12 @@ from typing import Any
 
 import psycopg
 from django.db.backends.base.base import BaseDatabaseWrapper
+from psycopg.pq import ExecStatus
 
 # psycopg prepares only when its threshold is set; with client-side binding (Django's default cursor) it
 # never prepares anything, so this enables preparation for the cursors of this module alone.
 PREPARE_THRESHOLD = 1_000_000
+TUPLES_OK = ExecStatus.TUPLES_OK
 
 
 def execute(connection: BaseDatabaseWrapper, sql: str, params: Sequence[Any]) -> tuple[list[Any], int]:
@@ -41,4 +43,8 @@ def execute(connection: BaseDatabaseWrapper, sql: str, params: Sequence[Any]) ->
         raw.prepare_threshold = PREPARE_THRESHOLD
     with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
         cursor.execute(sql, params, prepare=True)
-        return (cursor.fetchall() if cursor.description else []), cursor.rowcount
+        # Whether rows came back, from the result's status: `cursor.description` would build a Column
+        # object per column on every call (5 % of "My applications" in a worker, py-spy).
+        result = cursor.pgresult
+        returned_rows = result is not None and result.status == TUPLES_OK
+        return (cursor.fetchall() if returned_rows else []), cursor.rowcount

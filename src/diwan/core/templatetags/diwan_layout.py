@@ -202,14 +202,14 @@ def do_constant(parser: Parser, token: Token) -> ConstantNode:
 @register.simple_tag
 @constant
 def language_code() -> str:
-    """The active language's code (the `lang` attribute), as the context processor's diwan_language."""
+    """The active language's code (the `lang` attribute)."""
     return get_language() or ""
 
 
 @register.simple_tag
 @constant
 def text_direction() -> str:
-    """`rtl` or `ltr` for the active language (the `dir` attribute), as diwan_dir."""
+    """`rtl` or `ltr` for the active language (the `dir` attribute)."""
     return "rtl" if get_language_bidi() else "ltr"
 
 

@@ -26,7 +26,7 @@ from diwan.audit.actions import record_event
 from diwan.casework import actions as casework
 from diwan.casework.deadlines import case_clock
 from diwan.catalogue.actions import route
-from diwan.catalogue.models import Service
+from diwan.catalogue.models import Service, ServiceVersion
 from diwan.core import clock
 from diwan.core.crypto import blind_index
 from diwan.core.errors import Conflict, NotFound, ValidationFailed
@@ -50,12 +50,45 @@ def _application_query(*, lock: bool) -> CompiledRows[Application]:
     def build(pk: int, applicant_id: int) -> Any:
         found = Application.objects.select_related(
             "service__agency", "service_version", "applicant", "office"
-        )
+        ).defer(*_VERSION_DEFERRED)  # the version's definition comes from `_definitions`
         if lock:
             found = found.select_for_update(of=("self",))  # office is nullable: lock only the application
         return found.filter(pk=pk, applicant_id=applicant_id)
 
     return CompiledRows(Application, build)
+
+
+# A version's definition is the same for every file of that version, and a version never changes (a
+# changed service is a new version; the content hash is part of the key all the same). Read with each file,
+# it cost PostgreSQL a few KB of JSONB to decompress and this process a JSON parse in every action; it is
+# read once per process and version instead. The dict is shared by every request: nothing may change it
+# (the forms and the workflow engine only read it). Bounded: emptied when full.
+_VERSION_DEFERRED = ("service_version__definition", "service_version__search_text")
+_definitions: dict[tuple[int, str], dict[str, Any]] = {}
+DEFINITIONS_MAX = 256
+
+_definition_of: CompiledRows[Any] = CompiledRows(
+    ServiceVersion,
+    lambda pk, content_hash: ServiceVersion.objects.filter(pk=pk, content_hash=content_hash).values(
+        "definition"
+    ),
+)
+
+
+def _with_definition(application: Application) -> Application:
+    version = application.service_version
+    key = (version.pk, version.content_hash)
+    definition = _definitions.get(key)
+    if definition is None:
+        rows = _definition_of(version.pk, version.content_hash)
+        if not rows:  # pragma: no cover - versions are never changed nor deleted
+            raise NotFound()
+        definition = rows[0]["definition"]
+        if len(_definitions) >= DEFINITIONS_MAX:
+            _definitions.clear()
+        _definitions[key] = definition
+    version.definition = definition
+    return application
 
 
 # Every action starts with one of these reads (four joins): compiled once per process (core.queries).
@@ -68,7 +101,7 @@ def _own(actor: Any, application_id: int, *, lock: bool = False) -> Application:
     found = query(application_id, actor.pk)
     if not found:
         raise NotFound()
-    return found[0]
+    return _with_definition(found[0])
 
 
 def draft_start(*, actor: Any, service_code: str, start_token: uuid.UUID | None = None) -> Application:

@@ -3,9 +3,13 @@
 1. Append on PostgreSQL: 8 writer processes, one event per transaction (`record_event` inside
    `transaction.atomic()`, exactly what an action does), while the sealer runs as it does in production
    (`events_seal` every 0.2 s, in its own process). Baseline: the same 8 processes doing bare one-row
-   INSERT transactions (raw SQL, same driver, same transaction handling) into a plain table. Rounds
-   alternate bare / audit so drift hits both. Promise: ratio >= 0.7, zero forks, every event sealed
-   within 2 s (seal lag = sealed_at - occurred_at, an upper bound on commit-to-seal time).
+   INSERT transactions (raw SQL, same driver, same transaction handling) into a plain table. The writers
+   are started once and keep their connections for every round; one warm-up round of each kind is
+   discarded, then PAIRS pairs of rounds run in ABBA order (bare audit, audit bare, ...), so neither side
+   is always measured first or later in a drifting machine. Ratio: the median over the pairs of audit
+   rate / bare rate. Promise: ratio >= 0.7, zero forks, every event sealed within 2 s (seal lag =
+   sealed_at - occurred_at, an upper bound on commit-to-seal time). Also reported: the CPU per
+   transaction of each side (writers, their backends, the sealer), read from /proc.
 2. Verification: `verify_log()` (chain + Merkle roots of the checkpoints + catalog check that the
    CHECK constraint keeping the readable columns equal to the bodies is in force) over
    the whole log, against a bare SHA-256 chain walk over the same bodies streamed from the same table
@@ -16,6 +20,7 @@ The benchmark creates and drops its own database `diwan_bench_audit` (or BENCH_A
 (user postgres, or BENCH_PG_URL=postgres://user@host:port). Without a server it reports the PostgreSQL
 part as skipped. BENCH_AUDIT_PARTS (default `append,verify`) chooses the parts to run, e.g. `verify`
 alone (the verify log is then filled without the append rounds' events).
+BENCH_AUDIT_SECONDS (2.5) is the length of a round, BENCH_AUDIT_PAIRS (4) the number of pairs.
 Bounded: about 60-90 s. Run alone: `python -m bench.audit` (prints the results as JSON).
 """
 
@@ -37,8 +42,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DB_NAME = os.environ.get("BENCH_AUDIT_DB", "diwan_bench_audit")  # own name when several run at once
 SERVER_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 WRITERS = 8
-ROUND_SECONDS = float(os.environ.get("BENCH_AUDIT_SECONDS", "5"))
-ROUNDS = 2
+ROUND_SECONDS = float(os.environ.get("BENCH_AUDIT_SECONDS", "2.5"))
+PAIRS = int(os.environ.get("BENCH_AUDIT_PAIRS", "4"))
+WARMUP_SECONDS = 1.0
+GAP_SECONDS = 0.4
 VERIFY_EVENTS = int(os.environ.get("BENCH_AUDIT_VERIFY_EVENTS", "150000"))
 APPEND_TARGET = 0.7
 VERIFY_TARGET = 0.8
@@ -84,43 +91,80 @@ def _setup_django() -> None:
     connection.close()
 
 
-def _writer(kind: str, start_at: float, stop_at: float, counts: Any, index: int) -> None:
+def _schedule() -> list[str]:
+    """The rounds, in order: one warm-up round of each kind (discarded), then PAIRS pairs in ABBA order
+    (bare audit, audit bare, bare audit, ...), so neither side is always first after a warm-up and a
+    linear drift of the machine's speed cancels out over two pairs."""
+    kinds = ["bare", "audit"]
+    for pair in range(PAIRS):
+        kinds += ["bare", "audit"] if pair % 2 == 0 else ["audit", "bare"]
+    return kinds
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of a process on this host (the writers' PostgreSQL backends); None elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _writer(windows: list[tuple[str, float, float]], counts: Any, cpu: Any, index: int) -> None:
+    """One writer process for the whole run: the same connection (and backend) for every round, bare or
+    audit, as a worker of the application keeps its connection. Per round: transactions done, and the CPU
+    seconds of this process and of its backend."""
     from django.db import connection, transaction
 
     from diwan.audit.actions import record_event
     from diwan.audit.events import AuditEventType
 
     payload = secrets.token_bytes(200)
-    done = 0
-    while time.monotonic() < start_at:
-        time.sleep(0.001)
-    if kind == "bare":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = int(cursor.fetchone()[0])
+    n = 0
+    for number, (kind, start_at, stop_at) in enumerate(windows):
+        while time.monotonic() < start_at:
+            time.sleep(0.001)
+        own, server = time.process_time(), _cpu_seconds(backend)
+        done = 0
+        if kind == "bare":
+            with connection.cursor() as cursor:
+                while time.monotonic() < stop_at:
+                    with transaction.atomic():
+                        cursor.execute("INSERT INTO bench_bare (payload) VALUES (%s)", [payload])
+                    done += 1
+        else:
             while time.monotonic() < stop_at:
                 with transaction.atomic():
-                    cursor.execute("INSERT INTO bench_bare (payload) VALUES (%s)", [payload])
+                    record_event(
+                        event_type=AuditEventType.EVENT_VIEWED,
+                        actor=None,
+                        data_subject=index,
+                        objects={"case": n},
+                        purpose="benchmark",
+                        details={"writer": index, "n": n, "note": "معاملة تجريبية"},
+                    )
                 done += 1
-    else:
-        while time.monotonic() < stop_at:
-            with transaction.atomic():
-                record_event(
-                    event_type=AuditEventType.EVENT_VIEWED,
-                    actor=None,
-                    data_subject=index,
-                    objects={"case": done},
-                    purpose="benchmark",
-                    details={"writer": index, "n": done, "note": "معاملة تجريبية"},
-                )
-            done += 1
-    counts[index] = done
+                n += 1
+        after = _cpu_seconds(backend)
+        slot = number * WRITERS + index
+        counts[slot] = done
+        cpu[2 * slot] = time.process_time() - own
+        cpu[2 * slot + 1] = after - server if after is not None and server is not None else -1.0
     connection.close()
 
 
-def _sealer(stop: Any) -> None:
+def _sealer(stop: Any, backend: Any) -> None:
     from django.db import connection
 
     from diwan.audit.actions import DEFAULT_SEAL_BATCH, events_seal
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend.value = int(cursor.fetchone()[0])
     while not stop.is_set():  # what `diwan audit seal --follow` does
         while events_seal(limit=DEFAULT_SEAL_BATCH) == DEFAULT_SEAL_BATCH:
             pass
@@ -128,35 +172,55 @@ def _sealer(stop: Any) -> None:
     connection.close()
 
 
-def _round(kind: str) -> float:
-    """One measured round: WRITERS processes for ROUND_SECONDS; returns transactions per second."""
-    ctx = multiprocessing.get_context("fork")
-    counts = ctx.Array("q", WRITERS)
-    start_at = time.monotonic() + 0.5
-    stop_at = start_at + ROUND_SECONDS
-    procs = [ctx.Process(target=_writer, args=(kind, start_at, stop_at, counts, i)) for i in range(WRITERS)]
-    for proc in procs:
-        proc.start()
-    for proc in procs:
-        proc.join(timeout=ROUND_SECONDS + 30)
-    return float(sum(counts[:])) / ROUND_SECONDS
+def _sealer_cpu(pid: int, backend: int) -> float | None:
+    own, server = _cpu_seconds(pid), _cpu_seconds(backend)
+    return own + server if own is not None and server is not None else None
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _append() -> tuple[list[BenchResult], dict[str, Any]]:
+    """Runs the schedule with WRITERS processes started once; the sealer runs throughout. Each round is
+    ROUND_SECONDS (the warm-ups WARMUP_SECONDS), with GAP_SECONDS between rounds for the sealer to catch
+    up, so no round pays for sealing the previous one's events. The ratio is the median over the pairs of
+    audit rate / bare rate (the two rounds of a pair run back to back)."""
     from django.db import connection
 
     from diwan.audit.actions import events_seal_all
     from diwan.audit.models import Event
 
+    kinds = _schedule()
     ctx = multiprocessing.get_context("fork")
     connection.close()
     stop = ctx.Event()
-    sealer = ctx.Process(target=_sealer, args=(stop,))
+    sealer_backend = ctx.Value("q", 0)
+    sealer = ctx.Process(target=_sealer, args=(stop, sealer_backend))
     sealer.start()
-    bare_rates, audit_rates = [], []
-    for _ in range(ROUNDS):
-        bare_rates.append(_round("bare"))
-        audit_rates.append(_round("audit"))
+    began = time.monotonic() + 1.5  # the writers fork and connect meanwhile
+    windows: list[tuple[str, float, float]] = []
+    for number, kind in enumerate(kinds):
+        seconds = WARMUP_SECONDS if number < 2 else ROUND_SECONDS
+        windows.append((kind, began, began + seconds))
+        began += seconds + GAP_SECONDS
+    counts = ctx.Array("q", WRITERS * len(kinds))
+    cpu = ctx.Array("d", 2 * WRITERS * len(kinds))
+    writers = [ctx.Process(target=_writer, args=(windows, counts, cpu, i)) for i in range(WRITERS)]
+    for proc in writers:
+        proc.start()
+    # The sealer's CPU (its process and its backend) over each round, read at the round's edges.
+    sealer_cpu: list[float | None] = []
+    for _, start_at, stop_at in windows:
+        time.sleep(max(0.0, start_at - time.monotonic()))
+        before = _sealer_cpu(sealer.pid or 0, int(sealer_backend.value))
+        time.sleep(max(0.0, stop_at - time.monotonic()))
+        after = _sealer_cpu(sealer.pid or 0, int(sealer_backend.value))
+        sealer_cpu.append(after - before if after is not None and before is not None else None)
+    for proc in writers:
+        proc.join(timeout=60)
     time.sleep(1.0)  # the sealer's last poll
     stop.set()
     sealer.join(timeout=30)
@@ -172,9 +236,30 @@ def _append() -> tuple[list[BenchResult], dict[str, Any]]:
     contiguous_all = events == total
     forks = total - distinct_prev
     contiguous = contiguous_all and (total == 0 or (min_seq == 1 and max_seq == total))
+
+    rounds = []  # (kind, transactions/s, CPU µs per transaction or None), warm-ups left out
+    for number, (kind, start_at, stop_at) in enumerate(windows):
+        slots = range(number * WRITERS, (number + 1) * WRITERS)
+        done = sum(counts[slot] for slot in slots)
+        spent = [cpu[2 * slot] + cpu[2 * slot + 1] for slot in slots]
+        seal = sealer_cpu[number] if kind == "audit" else 0.0
+        per_tx = None
+        if done and seal is not None and all(cpu[2 * slot + 1] >= 0 for slot in slots):
+            per_tx = (sum(spent) + seal) / done * 1e6
+        if number >= 2:
+            rounds.append((kind, done / (stop_at - start_at), per_tx))
+    pairs = [rounds[i : i + 2] for i in range(0, len(rounds), 2)]
+    pair_ratios = []
+    for pair in pairs:
+        rate = {kind: value for kind, value, _ in pair}
+        pair_ratios.append(rate["audit"] / rate["bare"] if rate["bare"] else 0.0)
+    ratio = _median(pair_ratios)
+    bare_rates = [value for kind, value, _ in rounds if kind == "bare"]
+    audit_rates = [value for kind, value, _ in rounds if kind == "audit"]
     bare = sum(bare_rates) / len(bare_rates)
     audit = sum(audit_rates) / len(audit_rates)
-    ratio = audit / bare if bare else 0.0
+    bare_cpu = [c for kind, _, c in rounds if kind == "bare" and c is not None]
+    audit_cpu = [c for kind, _, c in rounds if kind == "audit" and c is not None]
     lag = float(max_lag or 0.0)
     facts = {
         "events": total,
@@ -182,11 +267,19 @@ def _append() -> tuple[list[BenchResult], dict[str, Any]]:
         "seq_contiguous": contiguous,
         "max_seal_lag_s": round(lag, 3),
         "unsealed_when_sealer_stopped": left_unsealed,
+        "pair_ratios": [round(r, 3) for r in pair_ratios],
+        "ratio_of_mean_rates": round(audit / bare, 3) if bare else 0.0,
         "bare_rounds": [round(r) for r in bare_rates],
         "audit_rounds": [round(r) for r in audit_rates],
+        "order": " ".join(kind[0] for kind, _, _ in rounds),
         "writers": WRITERS,
         "round_seconds": ROUND_SECONDS,
     }
+    if len(bare_cpu) == len(bare_rates) and len(audit_cpu) == len(audit_rates):
+        # CPU per transaction of the writers, their backends and (audit) the sealer with its backend:
+        # what each side costs the machine, less moved by other work than the rates (not immune).
+        facts["cpu_us_per_tx"] = {"bare": round(_median(bare_cpu), 1), "audit": round(_median(audit_cpu), 1)}
+        facts["cpu_ratio"] = round(_median(bare_cpu) / _median(audit_cpu), 3)
     results = [
         BenchResult(
             name="audit append, 8 writers, one event per transaction, PostgreSQL",

@@ -101,13 +101,17 @@ def _schedule() -> list[str]:
     return kinds
 
 
-def _cpu_seconds(pid: int) -> float | None:
-    """User + system CPU of a process on this host (the writers' PostgreSQL backends); None elsewhere."""
+def _cpu_seconds(pid: int, command: str | None = None) -> float | None:
+    """User + system CPU seconds of a process on this host; None when there is no such process, or when it
+    is not `command` (a backend pid reported by a server elsewhere, or in another pid namespace)."""
     try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/stat", encoding="utf-8", errors="replace") as stat:
+            head, tail = stat.read().rsplit(")", 1)
     except OSError:
         return None
+    if command is not None and head.partition("(")[2] != command:
+        return None
+    fields = tail.split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -128,7 +132,7 @@ def _writer(windows: list[tuple[str, float, float]], counts: Any, cpu: Any, inde
     for number, (kind, start_at, stop_at) in enumerate(windows):
         while time.monotonic() < start_at:
             time.sleep(0.001)
-        own, server = time.process_time(), _cpu_seconds(backend)
+        own, server = time.process_time(), _cpu_seconds(backend, "postgres")
         done = 0
         if kind == "bare":
             with connection.cursor() as cursor:
@@ -149,7 +153,7 @@ def _writer(windows: list[tuple[str, float, float]], counts: Any, cpu: Any, inde
                     )
                 done += 1
                 n += 1
-        after = _cpu_seconds(backend)
+        after = _cpu_seconds(backend, "postgres")
         slot = number * WRITERS + index
         counts[slot] = done
         cpu[2 * slot] = time.process_time() - own
@@ -173,7 +177,7 @@ def _sealer(stop: Any, backend: Any) -> None:
 
 
 def _sealer_cpu(pid: int, backend: int) -> float | None:
-    own, server = _cpu_seconds(pid), _cpu_seconds(backend)
+    own, server = _cpu_seconds(pid), _cpu_seconds(backend, "postgres")
     return own + server if own is not None and server is not None else None
 
 

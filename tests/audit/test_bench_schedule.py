@@ -4,6 +4,8 @@ warm-up or always later in a run whose speed drifts; the figure is the median of
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from bench import audit as bench_audit
@@ -30,3 +32,12 @@ def test_warm_up_then_abba_pairs(monkeypatch: pytest.MonkeyPatch, pairs: int) ->
 def test_median() -> None:
     assert bench_audit._median([0.5, 0.9, 0.7]) == 0.7
     assert bench_audit._median([0.9, 0.5, 0.7, 0.6]) == pytest.approx(0.65)
+
+
+def test_cpu_of_a_process_only_when_it_is_the_expected_one() -> None:
+    """A backend pid from a server in another host or pid namespace must not read some local process."""
+    own = bench_audit._cpu_seconds(os.getpid())
+    assert own is not None
+    assert own >= 0
+    assert bench_audit._cpu_seconds(os.getpid(), "postgres") is None
+    assert bench_audit._cpu_seconds(2**22 + 1) is None  # above Linux's pid_max: no such process

@@ -139,7 +139,9 @@ with override_settings(STATIC_ROOT=settings.DIWAN_DATA_PATH / "static"):
     call_command("collectstatic", interactive=False, verbosity=0)
     client = Client(SERVER_NAME="localhost")
     home = client.get("/ar/", secure=True)
+    sign_in = client.get("/ar/account/sign-in/", secure=True)
     language = client.post("/i18n/setlang/", {"language": "en", "next": "/en/"}, secure=True)
+    language_link = client.get("/i18n/setlang/", {"language": "ckb", "next": "/ckb/"}, secure=True)
     plain = client.get("/ar/")
     health = client.get("/healthz")
     missing = client.get("/ar/no-such-page/", secure=True)
@@ -154,7 +156,9 @@ def cookies(response):
 
 print(json.dumps({
     "home": {"status": home.status_code, "headers": dict(home.headers), "cookies": cookies(home)},
+    "sign_in": {"status": sign_in.status_code, "cookies": cookies(sign_in)},
     "language": {"status": language.status_code, "cookies": cookies(language)},
+    "language_link": {"status": language_link.status_code, "cookies": cookies(language_link)},
     "plain": {"status": plain.status_code, "location": plain.headers.get("Location", "")},
     "health": health.status_code,
     "missing": missing.status_code,
@@ -212,12 +216,13 @@ def test_production_sends_frame_deny_nosniff_and_referrer_policy(production: dic
 
 
 def test_production_cookies_are_secure(production: dict[str, Any]) -> None:
-    csrf = production["home"]["cookies"]["csrftoken"]  # the language form on every page sets it
+    csrf = production["sign_in"]["cookies"]["csrftoken"]  # a page with a form sets it
     assert csrf["secure"]
     assert csrf["httponly"]
-    language = production["language"]["cookies"][settings.LANGUAGE_COOKIE_NAME]
-    assert language["secure"]
-    assert language["httponly"]
+    for switched in ("language", "language_link"):  # the switch's form and its links
+        language = production[switched]["cookies"][settings.LANGUAGE_COOKIE_NAME]
+        assert language["secure"]
+        assert language["httponly"]
     assert production["session_cookie_secure"] is True
     assert production["session_cookie_httponly"] is True
 

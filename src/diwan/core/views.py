@@ -8,9 +8,9 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 
 from diwan.core.access import PUBLIC, policy
+from diwan.core.caching import never_cache
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from diwan.applications.actions import (
@@ -59,6 +58,7 @@ from diwan.casework.actions import message_post
 from diwan.casework.selectors import citizen_messages, citizen_timeline
 from diwan.catalogue import selectors as catalogue
 from diwan.core.access import CITIZEN, policy
+from diwan.core.caching import never_cache
 from diwan.core.errors import DiwanError, NotFound
 from diwan.core.fragments import cached_fragment
 from diwan.core.i18n import pick

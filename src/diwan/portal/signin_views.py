@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from diwan.accounts.actions import citizens
@@ -21,7 +20,8 @@ from diwan.accounts.identity import IdentityRefused, registry
 from diwan.accounts.middleware import SESSION_EPOCH
 from diwan.accounts.models import User
 from diwan.accounts.validators import display_phone
-from diwan.core.access import PUBLIC, is_citizen, policy
+from diwan.core.access import PUBLIC, is_citizen, is_staff_with_mfa, policy
+from diwan.core.caching import never_cache
 from diwan.core.errors import DiwanError
 from diwan.core.middleware import client_ip
 from diwan.portal.forms import CodeForm, PhoneForm, ProfileForm
@@ -216,9 +216,22 @@ def eid_callback(request: HttpRequest) -> HttpResponse:
 
 
 @policy(PUBLIC)
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def sign_out(request: HttpRequest) -> HttpResponse:
+    """GET asks to confirm: the layouts link here, since a link needs no CSRF token in every page (a
+    sign-out must still be a POST with one, or any other site could sign people out). POST signs out."""
     user = request.user
+    if request.method == "GET":
+        if not user.is_authenticated:
+            return redirect("public:home")
+        if is_citizen(user):
+            back = reverse("portal:home")
+        elif is_staff_with_mfa(request):
+            back = reverse("backoffice:home")
+        else:
+            back = reverse("public:home")
+        return render(request, "portal/sign_out.html", {"back_url": back})
     if is_citizen(user) and isinstance(user, User):
         citizens.citizen_sign_out(user=user)
     logout(request)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 
 from diwan.accounts.selectors import access_citizen_for, national_id_hint
 from diwan.accounts.validators import display_phone
 from diwan.core.access import CITIZEN, policy
+from diwan.core.caching import never_cache
 
 
 @policy(CITIZEN)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from diwan.accounts.validators import display_phone, normalise_phone
 from diwan.core.access import DEMO_ONLY, policy
+from diwan.core.caching import never_cache
 from diwan.core.errors import ValidationFailed
 from diwan.notifications.selectors import recent_messages
 

@@ -3,8 +3,8 @@
 Every page repeats the same layout (core/base.html and the area layouts that extend it): the head, the
 skip link, the header, the language switch, the navigation, the footer. Rendering those nodes again was
 about a third of the CPU of the citizen's "My applications" page (bench/casework.py, py-spy). Between two
-requests of one language they differ only in a few places: the CSRF token of the forms, the `next` path of
-the language form, the page's own title and content, the messages. The layouts put everything else in
+requests of one language they differ only in a few places: the path the language links carry, the page's
+own title and content, the messages. The layouts put everything else in
 `{% constant %}` sections, whose HTML is kept in this worker's memory and reused.
 
 A section is only ever reused when its HTML cannot differ, which is checked, not assumed:
@@ -32,10 +32,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, cast
+from urllib.parse import quote
 
 from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.http import HttpRequest
 from django.template.base import FilterExpression, Node, NodeList, Parser, TextNode, Token, Variable
 from django.template.context import Context
 from django.template.defaulttags import CommentNode, LoadNode
@@ -43,9 +45,9 @@ from django.template.library import SimpleNode
 from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockContext, BlockNode
 from django.templatetags.i18n import TranslateNode
 from django.templatetags.static import StaticNode
-from django.urls import get_script_prefix, get_urlconf
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_bidi
 
 register = template.Library()
@@ -66,6 +68,8 @@ def constant[F: Callable[..., Any]](func: F) -> F:
 
 def _clear(**kwargs: Any) -> None:
     _STORE.clear()
+    _SWITCH_PIECES.clear()
+    _LANGUAGE_CODES.clear()
 
 
 setting_changed.connect(_clear, dispatch_uid="diwan-layout-constant-clear")
@@ -213,23 +217,80 @@ def text_direction() -> str:
     return "rtl" if get_language_bidi() else "ltr"
 
 
-_BUTTON = '<button class="link-button" type="submit" name="language" value="{}" lang="{}">{}</button>'
+_SWITCH_PIECES: dict[tuple[Any, ...], list[str]] = {}  # cleared with the sections (_clear)
+_LANGUAGE_CODES: set[str] = set()
 
 
-@register.simple_tag
-@constant
-def language_choices() -> SafeString:
-    """The language switch's choices: the active language as text, the others as submit buttons."""
-    current = get_language()
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (
-                format_html('<span class="lang-current" aria-current="true" lang="{}">{}</span>', code, name)
-                if code == current
-                else format_html(_BUTTON, code, code, name),
+def _switch_pieces(current: str | None) -> list[str]:
+    """The switch's HTML for the active language, cut where the page's path goes (once in each link)."""
+    key = (current, get_script_prefix(), get_urlconf())
+    pieces = _SWITCH_PIECES.get(key)
+    if pieces is None:
+        switch_url = reverse("set_language")
+        pieces, html = [], ""
+        for code, name in settings.LANGUAGES:
+            if code == current:
+                html += format_html(
+                    '<span class="lang-current" aria-current="true" lang="{}">{}</span>', code, name
+                )
+                continue
+            # The page's own path (already %-encoded, so safe in the attribute) follows each `next=`.
+            next_prefix = quote(f"{key[1]}{code}/", safe="/")
+            pieces.append(
+                html + format_html('<a href="{}?language={}&amp;next={}', switch_url, code, next_prefix)
             )
-            for code, name in settings.LANGUAGES
-        ),
+            html = format_html('" lang="{}" hreflang="{}">{}</a>', code, code, name)
+        pieces.append(html)
+        if len(_SWITCH_PIECES) >= MAX_ENTRIES:
+            _SWITCH_PIECES.clear()
+        _SWITCH_PIECES[key] = pieces
+    return pieces
+
+
+def _page_in_any_language(request: HttpRequest | None) -> str:
+    """The page's path after its language prefix, with its query: "me/applications/?page=2" for
+    /ar/me/applications/?page=2 ("" for a path outside the language prefixes), %-encoded."""
+    if request is None:
+        return ""
+    if not _LANGUAGE_CODES:
+        _LANGUAGE_CODES.update(code for code, _name in settings.LANGUAGES)
+    first, _slash, rest = request.path_info.lstrip("/").partition("/")
+    if first not in _LANGUAGE_CODES:
+        rest = ""
+    tail = quote(rest, safe="/")
+    query = request.META.get("QUERY_STRING", "")
+    if query:
+        # WSGI hands the query over as bytes decoded as ISO-8859-1 (PEP 3333): encode them back, so a
+        # query a browser sent unencoded (Arabic typed in the address bar) arrives as it was.
+        try:
+            raw = query.encode("iso-8859-1")
+        except UnicodeEncodeError:
+            raw = query.encode()
+        tail += "%3F" + quote(raw, safe="")
+    return tail
+
+
+@register.simple_tag(takes_context=True)
+def language_switch(context: Context) -> SafeString:
+    """The language switch: the active language as text, each other language a link to this same page in
+    that language, through the language view (public.views.set_language: it keeps the choice in the
+    language cookie, which the bare address and the API go by, then redirects). Links, not a form: the
+    layouts then hold no CSRF token, so a page without a form of its own draws no masked token and sends
+    no CSRF cookie (a sixth of the CPU of "My applications", py-spy). Only the page's path differs
+    between requests; the rest is made once per language and kept."""
+    pieces = _switch_pieces(get_language())
+    return mark_safe(_page_in_any_language(context.get("request")).join(pieces))  # noqa: S308 (escaped above)
+
+
+@register.simple_tag(takes_context=True)
+def notices(context: Context) -> SafeString | str:
+    """The messages waiting for this request (django.contrib.messages) as the layout's notice banner, or
+    nothing. One tag rather than `{% if messages %}{% for %}…`: on every render ExtendsNode walks each node
+    of the root layout looking for blocks, and an if with a loop inside is many nodes to walk."""
+    messages = context.get("messages")
+    if not messages:
+        return ""
+    return format_html(
+        '<div class="notices" role="status">{}</div>',
+        format_html_join("", '<p class="notice notice-{}">{}</p>', ((m.tags, str(m)) for m in messages)),
     )

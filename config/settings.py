@@ -250,14 +250,6 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "diwan_cache"}
     }
 
-# Rendered fragments kept by content (diwan.core.fragments): per worker process, bounded (a list of ten
-# applications is ~4 KB, so at most ~20 MB per worker).
-CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "diwan-fragments",
-    "OPTIONS": {"MAX_ENTRIES": 5000},
-}
-
 TASKS = {"default": {"BACKEND": read_str(TASKS_BACKEND), "QUEUES": ["default"]}}
 if RUNNING_TESTS:
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils.functional import LazyObject, SimpleLazyObject
 
 from diwan.accounts import sessions, user_loader
+from diwan.accounts.middleware import StaffSessionMiddleware
 from diwan.accounts.models import User
 from diwan.accounts.sessions import SessionStore
 from tests.accounts.citizen_support import make_citizen
@@ -95,3 +99,21 @@ def test_the_joined_read_still_signs_out(change: str) -> None:
     else:
         citizen.delete()
     assert _is_signed_out(client)
+
+
+def test_after_the_middleware_the_request_holds_the_user_itself() -> None:
+    """The lazy user of AuthenticationMiddleware is replaced by what it read (diwan.accounts.middleware),
+    for a citizen and for an anonymous visitor alike."""
+    seen: list[object] = []
+
+    def view(request: HttpRequest) -> HttpResponse:
+        seen.append(request.user)
+        return HttpResponse()
+
+    citizen = make_citizen()
+    for client, expected in ((sign_in_citizen(Client(), citizen), citizen), (Client(), AnonymousUser())):
+        request = client.get(PAGE).wsgi_request
+        request.user = SimpleLazyObject(lambda user=request.user: user)  # as AuthenticationMiddleware sets it
+        StaffSessionMiddleware(view)(request)
+        assert not isinstance(seen[-1], LazyObject)
+        assert seen[-1] == expected

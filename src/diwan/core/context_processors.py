@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -13,9 +14,11 @@ def diwan(request: HttpRequest) -> dict[str, Any]:
     language, its direction and the language list from constant tags: core/templatetags/diwan_layout.py.)"""
     # A request refused before the authentication middleware (a Host outside ALLOWED_HOSTS) has no user;
     # its error page is rendered all the same.
-    has_user = hasattr(request, "user")
+    # Callables, which the template calls only if a page asks (the public layout does; most pages don't).
+    if not hasattr(request, "user"):
+        return {"diwan_is_citizen": False, "diwan_is_staff": False, "diwan_demo": settings.DIWAN_DEMO_ALLOWED}
     return {
-        "diwan_is_citizen": has_user and is_citizen(request.user),
-        "diwan_is_staff": has_user and is_staff_with_mfa(request),
+        "diwan_is_citizen": partial(is_citizen, request.user),
+        "diwan_is_staff": partial(is_staff_with_mfa, request),
         "diwan_demo": settings.DIWAN_DEMO_ALLOWED,
     }

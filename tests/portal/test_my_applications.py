@@ -9,8 +9,11 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone, translation
 
@@ -19,6 +22,7 @@ from diwan.applications import selectors
 from diwan.applications.models import Application, ApplicationStatus
 from diwan.core.queries import CompiledRows
 from diwan.portal import applications_views
+from tests.accounts.citizen_support import make_citizen
 from tests.portal.support import (
     APPLICANT,
     BASE,
@@ -177,14 +181,61 @@ def test_the_rows_are_rendered_again_only_when_what_they_show_changes(
     with mock.patch.object(applications_views, "render_to_string", counting):
         first = client.get(BASE).content.decode()
         assert _rows(client.get(BASE).content.decode()) == _rows(first)
-        renders = len(rendered)
+        renders = rendered.count(ROWS_TEMPLATE)
         Application.objects.filter(pk=files["sent"].pk).update(status=ApplicationStatus.RETURNED)
         changed = client.get(BASE).content.decode()
-        assert len(rendered) == renders + 1
+        assert rendered.count(ROWS_TEMPLATE) == renders + 1
         assert "Returned to you for correction" in changed
         assert "Returned to you for correction" not in first
         theirs = sign_in_citizen(Client(), other_citizen).get(BASE).content.decode()
     assert TITLE_EN not in theirs
+
+
+ROWS_TEMPLATE = "portal/applications/includes/application_rows.html"
+PAGE_TEMPLATE = "portal/applications/list.html"
+
+
+def test_the_page_is_kept_per_citizen_rows_and_address_and_a_notice_always_shows(
+    client: Client, files: dict[str, Application], other_citizen: User
+) -> None:
+    """The whole page is rendered again only for another citizen, other rows or another address (the
+    language links carry it); a notice waiting to be shown is shown, once."""
+    rendered: list[str] = []
+    real = applications_views.render_to_string
+
+    def counting(template: str, context: Any = None, *args: Any, **kwargs: Any) -> str:
+        rendered.append(template)
+        return real(template, context, *args, **kwargs)
+
+    theirs = sign_in_citizen(Client(), other_citizen)
+    with mock.patch.object(applications_views, "render_to_string", counting):
+        first = client.get(BASE).content.decode()
+        assert client.get(BASE).content.decode() == first
+        assert rendered.count(PAGE_TEMPLATE) == 1
+        theirs.get(BASE)  # another citizen: their own page
+        assert rendered.count(PAGE_TEMPLATE) == 2
+        # A third citizen whose rows are the same as the second's (none): still a page of their own.
+        third = sign_in_citizen(Client(), make_citizen(phone="+9647801119999", national_id="199500000099"))
+        third.get(BASE)
+        assert rendered.count(PAGE_TEMPLATE) == 3
+        theirs.get(BASE)
+        assert rendered.count(PAGE_TEMPLATE) == 3
+        with_query = client.get(f"{BASE}?from=sms").content.decode()
+        assert rendered.count(PAGE_TEMPLATE) == 4
+        assert "next=/ar/me/applications/%3Ffrom%3Dsms" in with_query  # the address, in the links
+        Application.objects.filter(pk=files["sent"].pk).update(status=ApplicationStatus.RETURNED)
+        client.get(BASE)
+        assert rendered.count(PAGE_TEMPLATE) == 5
+    # A notice waiting in the browser's message cookie is shown on the kept page, once.
+    storage = CookieStorage(RequestFactory().get(BASE))
+    client.cookies[storage.cookie_name] = storage._encode([Message(constants.SUCCESS, "A notice for you")])
+    assert "A notice for you" in client.get(BASE).content.decode()
+    assert "A notice for you" not in client.get(BASE).content.decode()
+    # The one a deleted draft leaves, too.
+    response = client.post(f"{BASE}{files['stopped'].pk}/delete/")
+    assert response.status_code == 302
+    assert "Your unfinished application was deleted." in client.get(BASE).content.decode()
+    assert "Your unfinished application was deleted." not in client.get(BASE).content.decode()
 
 
 def test_the_compiled_rows_are_what_the_orm_returns(files: dict[str, Application], citizen: User) -> None:

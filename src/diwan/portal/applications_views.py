@@ -234,19 +234,31 @@ class _Days:
 @never_cache
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
-    """One query of a few columns (my_application_rows) on every request; the list is rendered from those
-    rows only when this worker has not rendered the same rows before (core.fragments, keyed on the rows as
-    the database returned them; Django's converters run only to render): a citizen reloading the page
-    while they wait for a decision reads their files again, and sees any change at once."""
+    """One query of a few columns (my_application_rows) on every request; the page is rendered from those
+    rows only when this worker has not rendered it before for this citizen, these rows and this address
+    (core.fragments, keyed on the rows as the database returned them; Django's converters run only to
+    render): a citizen reloading the page while they wait for a decision reads their files again, and
+    sees any change at once. What else the page shows is the same for every request with that key — its
+    layout holds no form and no name — except a notice waiting to be shown once: then it is rendered
+    afresh. The rows' HTML is kept by the rows alone, shared by the three languages' pages."""
     applications = my_application_rows(request.user)
-    listed = cached_fragment(
-        "portal:my-applications",
-        applications.raw,
-        lambda: render_to_string(
-            "portal/applications/includes/application_rows.html", {"rows": _list_rows(applications.rows())}
-        ),
-    )
-    return render(request, "portal/applications/list.html", {"listed": listed, "any": bool(applications.raw)})
+
+    def page() -> str:
+        listed = cached_fragment(
+            "portal:my-applications",
+            applications.raw,
+            lambda: render_to_string(
+                "portal/applications/includes/application_rows.html",
+                {"rows": _list_rows(applications.rows())},
+            ),
+        )
+        context = {"listed": listed, "any": bool(applications.raw)}
+        return render_to_string("portal/applications/list.html", context, request)
+
+    if messages.get_messages(request):
+        return HttpResponse(page())
+    key = (request.user.pk, request.get_full_path(), *applications.raw)
+    return HttpResponse(cached_fragment("portal:my-applications-page", key, page))
 
 
 def _list_rows(applications: list[ApplicationRow]) -> list[dict[str, Any]]:

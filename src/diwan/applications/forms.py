@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -510,6 +510,21 @@ def _json_value(field: FieldDef, value: Any) -> Any:
     return value
 
 
+def _fields_to_bind(
+    page: Mapping[str, Any], visible: AbstractSet[str], values: Mapping[str, Any], attached: AbstractSet[str]
+) -> Iterator[tuple[FieldDef, bool]]:
+    """The page's fields its form binds, each with whether it is required (a file field with an attached
+    file is not), judged field by field: the caller adds each field to `visible` and `values` as it binds
+    it, and the conditions of the fields below see that."""
+    for field in page["fields"]:
+        if not _is_shown(field, visible, values):
+            continue
+        yield (
+            field,
+            bool(field.get("required", True)) and not (field["type"] == FILE and field["name"] in attached),
+        )
+
+
 class PageForm(forms.Form):
     """One page of a service's form. Build it with `page_form(...)`."""
 
@@ -539,13 +554,8 @@ class PageForm(forms.Form):
                     visible.add(field["name"])
         # Conditions on this page see what was just submitted for the fields above them.
         values: dict[str, Any] = dict(answers)
-        for field in page["fields"]:
-            if not _is_shown(field, visible, values):
-                continue
+        for field, required in _fields_to_bind(page, visible, values, attached):
             name = field["name"]
-            required = bool(field.get("required", True))
-            if field["type"] == FILE and name in attached:
-                required = False
             built = build_field(field, required=required, language=language)
             self.fields[name] = built
             self.field_defs[name] = field
@@ -687,13 +697,8 @@ def missing_answers(
         }
         # As in PageForm: conditions on this page see the values bound for the fields above them.
         values: dict[str, Any] = dict(answers)
-        for field in page["fields"]:
-            if not _is_shown(field, earlier, values):
-                continue
+        for field, required in _fields_to_bind(page, earlier, values, attached):
             name = field["name"]
-            required = bool(field.get("required", True))
-            if field["type"] == FILE and name in attached:
-                required = False
             built = _checking_field(field, required=required, language=language)
             earlier.add(name)
             value = values[name] = built.widget.value_from_datadict(data, {}, name)

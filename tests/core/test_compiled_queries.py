@@ -109,7 +109,7 @@ def test_a_compiled_insert_writes_what_save_writes(offices: list[Office]) -> Non
         assert not office._state.adding
         assert office._state.db == "default"
         made.append(office)
-    assert queries._writes.inserts[(Office, "default")] is not None  # the shortcut, not Model.save()
+    assert queries._writes.inserts[(Office, "default", False)] is not None  # the shortcut, not Model.save()
     by_save, *compiled = (_row(office.pk) for office in made)
     for row in compiled:
         assert {k: v for k, v in row.items() if k not in ("id", "code", "created_at")} == {
@@ -172,3 +172,130 @@ def test_compiled_rows_insert_writes_what_bulk_create_writes(offices: list[Offic
     }
     for n in range(3):
         assert rows[f"a-{n}"] == rows[f"b-{n}"] == rows[f"bulk-{n}"]
+
+
+def _task_row(**values: Any) -> Any:
+    from django_tasks_db.models import DBTaskResult
+
+    fields = {"args_kwargs": {"args": [1], "kwargs": {}}, "task_path": "x.y", "backend_name": "default"}
+    return DBTaskResult(**{**fields, **values})
+
+
+def _stored(instance: Any) -> dict[str, Any]:
+    row = dict(type(instance).objects.filter(pk=instance.pk).values().get())
+    return {k: v for k, v in row.items() if k not in ("id", "enqueued_at")}
+
+
+def test_a_client_keyed_row_is_inserted_with_its_key_as_save_inserts_it() -> None:
+    """A UUID primary key (a default, or given explicitly): the key is one of the columns; the model's
+    pre_save receiver (django-tasks-db sets run_after there) still runs."""
+    import uuid
+
+    from django_tasks_db.models import DBTaskResult
+
+    by_save = _task_row()
+    by_save.save()
+    given = uuid.uuid4()
+    made = [_task_row(), _task_row(id=given), _task_row(priority=3)]
+    for instance in made:
+        key = instance.pk
+        insert_instance(instance)
+        assert instance.pk == key
+        assert not instance._state.adding
+        assert instance._state.db == "default"
+    assert queries._writes.inserts[(DBTaskResult, "default", True)] is not None  # not Model.save()
+    assert made[1].pk == given
+    assert _stored(made[0]) == _stored(made[1]) == _stored(by_save)
+    assert _stored(made[2]) == {**_stored(by_save), "priority": 3}
+    for instance in made:
+        assert DBTaskResult.objects.get(pk=instance.pk).enqueued_at == instance.enqueued_at
+
+
+def _listen(heard: list[tuple[Any, ...]]) -> list[tuple[Any, Any]]:
+    def pre(sender: Any, instance: Any, **kwargs: Any) -> None:
+        heard.append(("pre_save", sender, instance.pk, instance._state.adding, instance._state.db, kwargs))
+        instance.governorate = "DHI"  # a receiver's change is what the row gets, as with save()
+
+    def post(sender: Any, instance: Any, **kwargs: Any) -> None:
+        heard.append(("post_save", sender, instance.pk, instance._state.adding, instance._state.db, kwargs))
+
+    signals.pre_save.connect(pre, sender=Office)
+    signals.post_save.connect(post, sender=Office)
+    return [(signals.pre_save, pre), (signals.post_save, post)]
+
+
+def _heard_by(insert: Any, office: Office) -> list[tuple[Any, ...]]:
+    heard: list[tuple[Any, ...]] = []
+    connected = _listen(heard)
+    try:
+        insert(office)
+    finally:
+        for signal, receiver in connected:
+            signal.disconnect(receiver, sender=Office)
+    # The instance's key after the write stands in for the key it was written with.
+    return [(*entry[:2], entry[2] == office.pk, *entry[3:]) for entry in heard]
+
+
+def test_receivers_hear_what_they_hear_from_save(offices: list[Office]) -> None:
+    def new(code: str) -> Office:
+        parent = offices[0]
+        return Office(agency=parent.agency, parent=parent, code=code, name={"en": "O"}, governorate="BGD")
+
+    by_save = new("by-save")
+    expected = _heard_by(lambda office: office.save(), by_save)
+    assert [entry[0] for entry in expected] == ["pre_save", "post_save"]
+    for n in range(2):  # the second time through the compiled statement
+        office = new(f"compiled-{n}")
+        assert _heard_by(insert_instance, office) == expected
+        assert queries._writes.inserts[(Office, "default", False)] is not None
+        written = {**_row(by_save.pk), "id": office.pk, "code": office.code, "created_at": office.created_at}
+        assert _row(office.pk) == written
+        assert _row(office.pk)["governorate"] == "DHI"
+
+
+def test_with_receivers_an_expression_still_goes_through_the_orm_and_is_heard_once(
+    offices: list[Office],
+) -> None:
+    from django.db.models import Value
+    from django.db.models.functions import Lower
+
+    def new(code: Any) -> Office:
+        return Office(agency=offices[0].agency, code=code, name={}, governorate="BGD")
+
+    by_save = new(Lower(Value("BY-SAVE")))
+    expected = _heard_by(lambda office: office.save(), by_save)
+    office = new(Lower(Value("EXPR")))
+    assert _heard_by(insert_instance, office) == expected
+    assert Office.objects.get(pk=office.pk).code == "expr"
+
+
+def test_what_save_does_otherwise_is_left_to_save(offices: list[Office], monkeypatch: Any) -> None:
+    # An explicit key on a model whose key has no default: save() tries an UPDATE first.
+    existing = offices[3]
+    again = Office(pk=existing.pk, agency=existing.agency, code="updated", name={}, governorate="BGD")
+    count = Office.objects.count()
+    insert_instance(again)
+    assert Office.objects.count() == count
+    assert Office.objects.get(pk=existing.pk).code == "updated"
+
+    # A save() override runs.
+    monkeypatch.setattr(queries, "_plain_savers", {})
+    saved: list[str] = []
+    original = Office.save
+
+    def save(self: Office, *args: Any, **kwargs: Any) -> None:
+        saved.append(self.code)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Office, "save", save)
+    insert_instance(Office(agency=existing.agency, code="overridden", name={}, governorate="BGD"))
+    assert saved == ["overridden"]
+    assert Office.objects.filter(code="overridden").exists()
+
+    # A UUID-keyed instance whose key was cleared: save() sets it from the default.
+    monkeypatch.setattr(queries, "_plain_savers", {})
+    cleared = _task_row()
+    cleared.pk = None
+    insert_instance(cleared)
+    assert cleared.pk is not None
+    assert type(cleared).objects.filter(pk=cleared.pk).exists()

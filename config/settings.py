@@ -92,7 +92,9 @@ OIDC_REDIRECT = declare(
     "DIWAN_OIDC_REDIRECT_URI", "", "Callback URL registered with the eID provider (…/accounts/eid/callback/)."
 )
 TASKS_BACKEND = declare(
-    "DIWAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend", "django.tasks backend import path."
+    "DIWAN_TASKS_BACKEND",
+    "diwan.notifications.task_backend.DiwanDatabaseBackend",
+    "django.tasks backend import path.",
 )
 STAFF_IDLE = declare("DIWAN_STAFF_IDLE_MINUTES", "15", "Staff session idle timeout in minutes.")
 STAFF_ABSOLUTE = declare("DIWAN_STAFF_ABSOLUTE_HOURS", "8", "Staff session absolute lifetime in hours.")

@@ -49,6 +49,7 @@ from django.utils.crypto import get_random_string
 
 from diwan.accounts import user_loader
 from diwan.accounts.models import User
+from diwan.core.bounded import remember
 from diwan.core.db import prepared
 from diwan.core.queries import columns_of
 
@@ -148,9 +149,7 @@ class SessionStore(DatabaseSessionStore):
             except ValidationError:
                 user_id = None
             if user_id is not None:
-                if len(_USER_OF) >= HINTS_MAX:
-                    _USER_OF.clear()
-                _USER_OF[key] = (named, user_id)
+                remember(_USER_OF, key, (named, user_id), HINTS_MAX)
         return data
 
     def _decoded(self, text: str) -> dict[str, Any]:
@@ -159,9 +158,7 @@ class SessionStore(DatabaseSessionStore):
             return dict(items)
         data: dict[str, Any] = self.decode(text)  # {} if the signature or the format is wrong
         if data and all(type(value) in _PLAIN for value in data.values()):
-            if len(_DECODED) >= DECODED_MAX:
-                _DECODED.clear()
-            _DECODED[text] = tuple(data.items())
+            remember(_DECODED, text, tuple(data.items()), DECODED_MAX)
         return data
 
     def save(self, must_create: bool = False) -> None:

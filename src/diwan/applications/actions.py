@@ -28,6 +28,7 @@ from diwan.casework.deadlines import case_clock
 from diwan.catalogue.actions import route
 from diwan.catalogue.models import Service, ServiceVersion
 from diwan.core import clock
+from diwan.core.bounded import remember
 from diwan.core.crypto import blind_index
 from diwan.core.errors import Conflict, NotFound, ValidationFailed
 from diwan.core.i18n import LANGUAGES
@@ -83,10 +84,7 @@ def _with_definition(application: Application) -> Application:
         rows = _definition_of(version.pk, version.content_hash)
         if not rows:  # pragma: no cover - versions are never changed nor deleted
             raise NotFound()
-        definition = rows[0]["definition"]
-        if len(_definitions) >= DEFINITIONS_MAX:
-            _definitions.clear()
-        _definitions[key] = definition
+        definition = remember(_definitions, key, rows[0]["definition"], DEFINITIONS_MAX)
     version.definition = definition
     return application
 

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from diwan.accounts.validators import ascii_digits, display_phone, normalise_national_id, normalise_phone
 from diwan.applications import uploads
+from diwan.core.bounded import remember
 from diwan.core.errors import DiwanError, NotFound
 from diwan.core.governorates import Governorate
 from diwan.core.i18n import pick
@@ -660,9 +661,12 @@ def _checking_field(field: FieldDef, *, required: bool, language: str) -> forms.
     key = (repr(field), required, language)
     built = _checking_fields.get(key)
     if built is None:
-        if len(_checking_fields) >= CHECKING_FIELDS_MAX:
-            _checking_fields.clear()
-        built = _checking_fields[key] = build_field(field, required=required, language=language)
+        built = remember(
+            _checking_fields,
+            key,
+            build_field(field, required=required, language=language),
+            CHECKING_FIELDS_MAX,
+        )
     return built
 
 

@@ -39,6 +39,8 @@ from django.urls import get_script_prefix
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from diwan.core.bounded import remember
+
 MAX_ENTRIES = 5000
 _STORE: dict[tuple[Any, ...], str] = {}
 
@@ -69,8 +71,5 @@ def cached_fragment(name: str, inputs: Any, render: Callable[[], str]) -> SafeSt
     )
     html = _STORE.get(key)
     if html is None:
-        html = render()
-        if len(_STORE) >= MAX_ENTRIES:
-            _STORE.clear()
-        _STORE[key] = html
+        html = remember(_STORE, key, render(), MAX_ENTRIES)
     return mark_safe(html)  # noqa: S308 (our own template's output, escaped when it was rendered)

@@ -50,6 +50,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_bidi
 
+from diwan.core.bounded import remember
+
 register = template.Library()
 
 MAX_ENTRIES = 1000
@@ -180,10 +182,7 @@ class ConstantNode(Node):
         found = tuple(key)
         html = _STORE.get(found)
         if html is None:
-            html = self.nodelist.render(context)
-            if len(_STORE) >= MAX_ENTRIES:
-                _STORE.clear()
-            _STORE[found] = html
+            html = remember(_STORE, found, self.nodelist.render(context), MAX_ENTRIES)
         return html
 
 
@@ -241,9 +240,7 @@ def _switch_pieces(current: str | None) -> list[str]:
             )
             html = format_html('" lang="{}" hreflang="{}">{}</a>', code, code, name)
         pieces.append(html)
-        if len(_SWITCH_PIECES) >= MAX_ENTRIES:
-            _SWITCH_PIECES.clear()
-        _SWITCH_PIECES[key] = pieces
+        remember(_SWITCH_PIECES, key, pieces, MAX_ENTRIES)
     return pieces
 
 

@@ -53,7 +53,10 @@ VERIFY_ABSOLUTE = 250_000
 SEAL_LAG_TARGET = 2.0
 PARTS = frozenset(os.environ.get("BENCH_AUDIT_PARTS", "append,verify").replace(" ", "").split(","))
 # The same bytes as the verifier reads (the bodies, in seq order), streamed by the same function.
-BARE_SQL = "SELECT e.body FROM audit_seal s JOIN audit_event e ON e.id = s.event_id ORDER BY s.seq"
+BARE_SQL = (
+    "SELECT coalesce(e.body, ''::bytea) FROM audit_seal s LEFT JOIN audit_event e ON e.id = s.event_id "
+    "ORDER BY s.seq"
+)
 
 
 def _admin_connection() -> Any:

@@ -184,6 +184,15 @@ def test_deleted_event(make_events: Callable[..., list[Event]]) -> None:
     assert "seq 2 is missing" in _first_bad("deleted", 2)
 
 
+def test_deleted_event_row_with_its_seal_left(make_events: Callable[..., list[Event]]) -> None:
+    """Only the event row deleted: its seal still names it. The seal must not drop out of the walk
+    unnoticed (the rest of the chain is intact, so nothing else would give the deletion away)."""
+    make_events(5)
+    _sql(f"DELETE FROM audit_event WHERE id = {_event_of(3)}")  # noqa: S608
+    assert "seq 3 is missing (its seal is still there)" in _first_bad("deleted", 3)
+    assert verify_log(fetch=1).first_bad == verify_log().first_bad
+
+
 def test_deleted_event_with_the_rest_rechained(make_events: Callable[..., list[Event]]) -> None:
     """Event 5 deleted and every later seal re-hashed onto event 4 (no checkpoint covers them): the hashes
     and the prev_hash links are consistent again, only the seq numbers give the deletion away."""
@@ -295,11 +304,12 @@ def _swap_seals(a: int, b: int) -> None:
             [bytes(Event.objects.get(seal__seq=5).body).replace(b"testing", b"tested!")],
         ),
         lambda: _sql("DELETE FROM audit_seal WHERE seq = 5"),
+        lambda: _sql(f"DELETE FROM audit_event WHERE id = {_event_of(5)}"),  # noqa: S608
         lambda: _swap_seals(4, 5),
         lambda: _swap_seals(5, 6),
         lambda: _sql("DELETE FROM audit_seal WHERE seq >= 7"),
     ],
-    ids=["modified", "deleted", "reordered-across", "reordered-within", "truncated"],
+    ids=["modified", "deleted", "deleted-event-row", "reordered-across", "reordered-within", "truncated"],
 )
 def test_the_same_report_whatever_the_batch_and_chunk_sizes(
     make_events: Callable[..., list[Event]], monkeypatch: pytest.MonkeyPatch, tamper: Callable[[], None]

@@ -43,14 +43,16 @@ STREAM_CURSOR = "audit_stream"
 # Each seal's stored hash, and what it must be the SHA-256 of: its stored prev_hash, its seq (8 bytes
 # big-endian) and its event's body, joined by the database (PostgreSQL) or here (SQLite). verify_log
 # checks on these bytes that the stored prev_hash and seq are right (prev_hash = the previous seal's hash,
-# seq = position); LINKS_SQL names the first one that is not.
+# seq = position); LINKS_SQL names the first one that is not. Every seal gives a row (LEFT JOIN): a seal
+# whose event row is gone gives no body, so its hash cannot match and _why_not_matching says "deleted".
+# An inner join would drop that row silently, and with it the evidence of the deletion.
 CHAIN_SQL = (
-    "SELECT s.hash, s.prev_hash || int8send(s.seq) || e.body FROM audit_seal s "
-    "JOIN audit_event e ON e.id = s.event_id ORDER BY s.seq"
+    "SELECT s.hash, s.prev_hash || int8send(s.seq) || coalesce(e.body, ''::bytea) FROM audit_seal s "
+    "LEFT JOIN audit_event e ON e.id = s.event_id ORDER BY s.seq"
 )
 SQLITE_CHAIN_SQL = (
     "SELECT s.hash, s.prev_hash, s.seq, e.body FROM audit_seal s "
-    "JOIN audit_event e ON e.id = s.event_id ORDER BY s.seq"
+    "LEFT JOIN audit_event e ON e.id = s.event_id ORDER BY s.seq"
 )
 MERKLE_BLOCK = 1 << 14  # leaves hashed into one subtree at a time, level by level
 # Rows of a fetched batch checked at a time: the several passes over them (split, links, hashes, tree)
@@ -236,18 +238,26 @@ def _why_not_matching(position: int, prev: bytes) -> Problem:
     """The seal at `position` (1-based, in seq order) does not hash to its stored hash from `prev`, the
     verified hash before it: say why, the way a row-by-row check of seq and prev_hash would."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT seq, prev_hash FROM audit_seal ORDER BY seq LIMIT 1 OFFSET %s", [position - 1])
-        seq, stored_prev = cursor.fetchone()
-    return _link_problem(position, int(seq), bytes(stored_prev), prev)
+        cursor.execute(
+            "SELECT s.seq, s.prev_hash, e.id IS NOT NULL FROM audit_seal s "
+            "LEFT JOIN audit_event e ON e.id = s.event_id ORDER BY s.seq LIMIT 1 OFFSET %s",
+            [position - 1],
+        )
+        seq, stored_prev, has_event = cursor.fetchone()
+    return _link_problem(position, int(seq), bytes(stored_prev), prev, has_event=bool(has_event))
 
 
-def _link_problem(position: int, seq: int, stored_prev: bytes, prev: bytes | None) -> Problem:
+def _link_problem(
+    position: int, seq: int, stored_prev: bytes, prev: bytes | None, *, has_event: bool = True
+) -> Problem:
     if seq != position:
         return Problem(
             "deleted", position, f"deleted: event seq {position} is missing (the next event is seq {seq})"
         )
     if prev is None or stored_prev != prev:
         return _explain_wrong_predecessor(seq, stored_prev)
+    if not has_event:
+        return Problem("deleted", seq, f"deleted: event seq {seq} is missing (its seal is still there)")
     return Problem("modified", seq, f"modified: event seq {seq} does not match its hash")
 
 
@@ -317,7 +327,7 @@ def _chain_batches(fetch: int) -> Generator[list[tuple[Any, ...]]]:
         return
     for rows in stream(SQLITE_CHAIN_SQL, fetch):
         yield [
-            (bytes(h), bytes(prev) + int(seq).to_bytes(8, "big", signed=True) + bytes(body))
+            (bytes(h), bytes(prev) + int(seq).to_bytes(8, "big", signed=True) + bytes(body or b""))
             for h, prev, seq, body in rows
         ]
 

@@ -247,7 +247,8 @@ if _redis_url:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
     }
 else:
-    # Throttles must be shared by every worker process, so the default cache is the database, not memory.
+    # What is cached (the eID discovery document) is shared by every worker process: the database, not
+    # memory. Sign-in throttles are not cached but counted in the database (diwan.accounts.throttles).
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "diwan_cache"}
     }

@@ -167,3 +167,16 @@ class OneTimeCode(models.Model):
 @lru_cache(maxsize=4096)
 def _session_auth_hash(password: str, secret: str) -> str:
     return salted_hmac(SESSION_AUTH_HASH_SALT, password, secret=secret, algorithm="sha256").hexdigest()
+
+
+class Throttle(models.Model):
+    """One fixed-window counter of sign-in throttling (diwan.accounts.throttles): a key (a hashed phone or
+    address and what is counted), the count in the current window and when that window ends (Unix
+    seconds). Written only by throttles.hit/release, each one atomic statement."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    count = models.PositiveIntegerField()
+    window_ends = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} until {self.window_ends}"

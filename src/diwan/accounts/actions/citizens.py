@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from diwan.accounts import throttles
 from diwan.accounts.events import AccountEvent
 from diwan.accounts.identity import IdentityRefused, VerifiedIdentity, registry
 from diwan.accounts.models import NATIONAL_ID_CONTEXT, User, UserKind, VerificationLevel
@@ -51,20 +51,6 @@ def _throttle_key(scope: str, value: str) -> str:
     return f"diwan:signin:{scope}:{digest[:40]}"
 
 
-def _count(key: str) -> int:
-    value = cache.get(key, 0)
-    return value if isinstance(value, int) else 0
-
-
-def _hit(key: str, window: int) -> None:
-    if cache.add(key, 1, window):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, window)
-
-
 def _record(**kwargs: object) -> None:
     """Record an audit event in its own committed transaction (used just before raising a refusal)."""
     with transaction.atomic():
@@ -80,10 +66,15 @@ def citizen_code_request(*, phone: str, ip: str | None, language: str = "ar") ->
     phone_key = _throttle_key("phone", phone)
     ip_key = _throttle_key("ip", ip or "unknown")
     user = User.objects.filter(phone=phone).first()
+    provider = registry.code_provider()
+    if provider is None:
+        raise ValidationFailed(_("Sign-in with a phone number is switched off."), field="phone")
+    # Counted before deciding (throttles.hit is atomic): requests that arrive together cannot all slip
+    # under the limit. A refused request counts too; the window does not move.
     scope = ""
-    if _count(phone_key) >= PHONE_LIMIT:
+    if throttles.hit(phone_key, PHONE_WINDOW) > PHONE_LIMIT:
         scope = "phone"
-    elif _count(ip_key) >= IP_LIMIT:
+    elif throttles.hit(ip_key, IP_WINDOW) > IP_LIMIT:
         scope = "ip"
     if scope:
         _record(
@@ -98,11 +89,6 @@ def citizen_code_request(*, phone: str, ip: str | None, language: str = "ar") ->
             field="phone",
             code=f"throttled_{scope}",
         )
-    provider = registry.code_provider()
-    if provider is None:
-        raise ValidationFailed(_("Sign-in with a phone number is switched off."), field="phone")
-    _hit(phone_key, PHONE_WINDOW)
-    _hit(ip_key, IP_WINDOW)
     with transaction.atomic():
         issued = provider.issue(phone=phone, ip=ip, language=language, user=user)
         record_event(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, NoReturn
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -158,54 +158,23 @@ def is_locked(user: User) -> bool:
     return user.locked_until is not None and user.locked_until > clock.now()
 
 
-def _refuse_as_locked() -> NoReturn:
-    raise RateLimited(
-        _(
-            "This account is locked for %(minutes)d minutes after too many failed attempts. "
-            "Try again later or ask your agency administrator."
-        )
-        % {"minutes": LOCKOUT_MINUTES},
-        code="locked",
-    )
-
-
 def _refuse_if_locked(user: User) -> None:
     if is_locked(user):
-        _refuse_as_locked()
+        raise RateLimited(
+            _(
+                "This account is locked for %(minutes)d minutes after too many failed attempts. "
+                "Try again later or ask your agency administrator."
+            )
+            % {"minutes": LOCKOUT_MINUTES},
+            code="locked",
+        )
 
 
-def _take_attempt(user: User) -> None:
-    """Count this attempt against the account before its password or code is checked, in one conditional
-    UPDATE, and refuse it when the account is locked or the failures so far and the attempts still being
-    checked already make MAX_FAILURES. Checking first and counting after the (slow) check would let
-    requests sent together all be checked before the fifth failure locked the account. A failed attempt
-    stays counted (_register_failure); a right password gives its attempt back (_give_back_attempt)."""
-    _refuse_if_locked(user)
-    now = clock.now()
-    taken = (
-        User.objects.filter(pk=user.pk, failed_logins__lt=MAX_FAILURES)
-        .exclude(locked_until__gt=now)
-        .update(failed_logins=F("failed_logins") + 1)
-    )
-    if not taken:
-        _refuse_as_locked()
-    user.failed_logins += 1  # so that a sign-in completed with this attempt clears the counter
-
-
-def _give_back_attempt(user: User) -> None:
-    User.objects.filter(pk=user.pk, failed_logins__gt=0).update(failed_logins=F("failed_logins") - 1)
-    user.failed_logins = max(0, user.failed_logins - 1)
-
-
-def _register_failure(
-    user: User, *, factor: str, details: dict[str, Any] | None = None, taken: bool = False
-) -> bool:
-    """Count one failed attempt, unless _take_attempt already counted it (`taken`), in its own
-    transaction, so it survives the caller's error; lock on the fifth. Returns True if this failure
-    locked the account."""
+def _register_failure(user: User, *, factor: str, details: dict[str, Any] | None = None) -> bool:
+    """Count one failed attempt (own transaction, so it survives the caller's error); lock on the fifth.
+    Returns True if this failure locked the account."""
     with transaction.atomic():
-        if not taken:
-            User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
         user.refresh_from_db(fields=["failed_logins", "locked_until"])
         locked = user.failed_logins >= MAX_FAILURES
         record_event(
@@ -249,11 +218,8 @@ def _ip_key(ip: str | None) -> str:
     return f"diwan:staff-sign-in:ip:{ip or 'unknown'}"
 
 
-def _take_ip_attempt(ip: str | None) -> None:
-    """Count this password attempt against the address before the password is checked (throttles.hit
-    is atomic), and refuse it past IP_MAX_FAILURES: requests sent together cannot all be checked. A
-    right password gives the attempt back (_give_back_ip_attempt)."""
-    if throttles.hit(_ip_key(ip), IP_WINDOW_SECONDS) > IP_MAX_FAILURES:
+def _refuse_if_ip_throttled(ip: str | None) -> None:
+    if throttles.count(_ip_key(ip)) >= IP_MAX_FAILURES:
         raise RateLimited(
             _("Too many failed sign-in attempts from this network. Wait %(minutes)d minutes and try again.")
             % {"minutes": IP_WINDOW_SECONDS // 60},
@@ -261,11 +227,10 @@ def _take_ip_attempt(ip: str | None) -> None:
         )
 
 
-def _give_back_ip_attempt(ip: str | None) -> None:
-    throttles.release(_ip_key(ip))
-
-
 def _count_ip_failure(ip: str | None) -> None:
+    # Atomic, in a window that does not move (diwan.accounts.throttles). Checked before the password and
+    # counted after it, as the account's failures are: requests sent together can all be checked (the
+    # closing note of session 6 says what counting first cost).
     throttles.hit(_ip_key(ip), IP_WINDOW_SECONDS)
 
 
@@ -277,28 +242,28 @@ def staff_check_password(*, username: str, password: str, ip: str | None = None)
     with the OWASP Argon2id parameters. Failures count towards the account lockout; the failure counter
     is only cleared when the second factor succeeds too, so the password step cannot reset it.
     """
-    _take_ip_attempt(ip)
+    _refuse_if_ip_throttled(ip)
     username = username.strip()
     # With the authenticator device: the next page depends on it. A fixed statement (signin_statements).
     user = staff_by_username(username) if username else None
     if user is None or not user.is_active:
         # The same Argon2 work as a real check, so response time does not reveal which usernames exist.
         User().set_password(password)
+        _count_ip_failure(ip)
         with transaction.atomic():
             record_event(
                 event_type=AccountEvent.STAFF_SIGN_IN_FAILED,
                 details={"factor": "password", "reason": "unknown_or_inactive", "username": username[:150]},
             )
         raise ValidationFailed(_WRONG_CREDENTIALS, code="wrong_credentials")
-    _take_attempt(user)
+    _refuse_if_locked(user)
     old_hash = user.password
     if not user.check_password(password):  # re-hashes and saves on success when parameters changed
-        locked = _register_failure(user, factor="password", taken=True)
+        _count_ip_failure(ip)
+        locked = _register_failure(user, factor="password")
         if locked:
             _refuse_if_locked(user)
         raise ValidationFailed(_WRONG_CREDENTIALS, code="wrong_credentials")
-    _give_back_attempt(user)
-    _give_back_ip_attempt(ip)
     if user.password != old_hash:
         with transaction.atomic():
             record_event(
@@ -322,11 +287,10 @@ def staff_check_totp(*, user: User, code: str, ip: str | None = None) -> TOTPDev
     """Second sign-in step: a code from the confirmed authenticator. Each time step is accepted once
     (replay refused, also between two concurrent requests); wrong codes count towards the lockout and
     the per-IP throttle (which is checked at the password step)."""
+    _refuse_if_locked(user)
     device = confirmed_device_of(user)
     if device is None:
-        _refuse_if_locked(user)
         raise ValidationFailed(_("Set up your authenticator app first."), field="code", code="no_device")
-    _take_attempt(user)
     step = mfa.matching_step(device.secret, code, last_used_step=device.last_used_step)
     claimed = False
     if step is not None:
@@ -339,7 +303,7 @@ def staff_check_totp(*, user: User, code: str, ip: str | None = None) -> TOTPDev
                 staff_sign_in_complete(user=user, method="totp")
     if not claimed:
         _count_ip_failure(ip)
-        locked = _register_failure(user, factor="totp", taken=True)
+        locked = _register_failure(user, factor="totp")
         if locked:
             _refuse_if_locked(user)
         raise ValidationFailed(

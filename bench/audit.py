@@ -13,8 +13,10 @@
 2. Verification: `verify_log()` (chain + Merkle roots of the checkpoints + catalog check that the
    CHECK constraint keeping the readable columns equal to the bodies is in force) over
    the whole log, against a bare SHA-256 chain walk over the same bodies streamed from the same table
-   with the same cursor. Promise: ratio >= 0.8 and >= 250,000 events/s. The rate of a walk over bytes
-   already in memory is reported as well (extra), for reference.
+   with the same cursor. One warm-up pass of each is discarded, then BENCH_AUDIT_VERIFY_PAIRS (4) pairs
+   run in ABBA order; the ratio is the median of the pairs' ratios, the rates the medians of the rounds.
+   Promise: ratio >= 0.8 and >= 250,000 events/s. The rate of a walk over bytes already in memory is
+   reported as well (extra), for reference.
 
 The benchmark creates and drops its own database `diwan_bench_audit` (or BENCH_AUDIT_DB) on 127.0.0.1
 (user postgres, or BENCH_PG_URL=postgres://user@host:port). Without a server it reports the PostgreSQL
@@ -47,6 +49,7 @@ PAIRS = int(os.environ.get("BENCH_AUDIT_PAIRS", "4"))
 WARMUP_SECONDS = 1.0
 GAP_SECONDS = 0.4
 VERIFY_EVENTS = int(os.environ.get("BENCH_AUDIT_VERIFY_EVENTS", "150000"))
+VERIFY_PAIRS = int(os.environ.get("BENCH_AUDIT_VERIFY_PAIRS", "4"))
 APPEND_TARGET = 0.7
 VERIFY_TARGET = 0.8
 VERIFY_ABSOLUTE = 250_000
@@ -406,15 +409,22 @@ def _verify() -> list[BenchResult]:
     body_bytes = sum(len(b) for b in bodies) / max(1, len(bodies))
     del bodies
 
-    bare_rates, verify_rates = [], []
-    for _ in range(2):  # alternate, best of two each (the first pass also warms the cache)
-        n, seconds = bare_walk()
-        bare_rates.append(n / seconds)
-        n, seconds = full_verify()
-        verify_rates.append(n / seconds)
-    bare = max(bare_rates)
-    rate = max(verify_rates)
-    ratio = rate / bare
+    # One warm-up pass of each (discarded: the first pass reads the table into the cache), then
+    # VERIFY_PAIRS pairs in ABBA order, as the append rounds run; the ratio is the median of the pairs'.
+    bare_walk()
+    full_verify()
+    bare_rates, verify_rates, pair_ratios = [], [], []
+    for pair in range(VERIFY_PAIRS):
+        rates: dict[str, float] = {}
+        for kind in ("bare", "verify") if pair % 2 == 0 else ("verify", "bare"):
+            n, seconds = bare_walk() if kind == "bare" else full_verify()
+            rates[kind] = n / seconds
+        bare_rates.append(rates["bare"])
+        verify_rates.append(rates["verify"])
+        pair_ratios.append(rates["verify"] / rates["bare"])
+    bare = _median(bare_rates)
+    rate = _median(verify_rates)
+    ratio = _median(pair_ratios)
     return [
         BenchResult(
             name="audit verify (chain + checkpoints + column-check catalog check), PostgreSQL, one core",
@@ -432,6 +442,8 @@ def _verify() -> list[BenchResult]:
                 "ratio_to_in_memory_walk": round(rate / memory_rate, 3),
                 "verify_rounds": [round(r) for r in verify_rates],
                 "bare_rounds": [round(r) for r in bare_rates],
+                "pair_ratios": [round(r, 3) for r in pair_ratios],
+                "ratio_of_best_rounds": round(max(verify_rates) / max(bare_rates), 3),
             },
         )
     ]

@@ -43,6 +43,9 @@ class FakeEid:
         self.grants: dict[str, dict[str, str]] = {}
         self.used: set[str] = set()
         self.mode = "good"
+        self.signing_key = SIGNING_KEY
+        self.published = [SIGNING_KEY]  # the key set at /jwks
+        self.jwks_fetches = 0
         self.claims: dict[str, Any] = {
             "sub": "eid-subject-42",
             "national_id": "198812345678",
@@ -85,7 +88,8 @@ class FakeEid:
                         },
                     )
                 elif url.path == "/jwks":
-                    self._json(200, KeySet([SIGNING_KEY]).as_dict(private=False))
+                    fake.jwks_fetches += 1
+                    self._json(200, KeySet(fake.published).as_dict(private=False))
                 elif url.path == "/authorize":
                     params = dict(urllib.parse.parse_qsl(url.query))
                     assert params["response_type"] == "code"
@@ -134,8 +138,8 @@ class FakeEid:
                     "exp": now + 300,
                     "nonce": "not-the-nonce" if fake.mode == "wrong_nonce" else grant["nonce"],
                 }
-                key = OTHER_KEY if fake.mode == "bad_signature" else SIGNING_KEY
-                token = jwt.encode({"alg": "RS256", "kid": "eid-1"}, claims, key)
+                key = OTHER_KEY if fake.mode == "bad_signature" else fake.signing_key
+                token = jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
                 self._json(200, {"access_token": "at", "token_type": "Bearer", "id_token": token})
 
         return Handler
@@ -291,3 +295,28 @@ def test_pkce_verifier_is_required_by_the_token_exchange(client: Client, fake_ei
     response = client.get(callback)
     assert response.status_code == 400
     assert "_auth_user_id" not in client.session
+
+
+def test_the_key_set_is_read_once_and_again_when_the_provider_rotates_its_keys(
+    fake_eid: FakeEid,
+) -> None:
+    for _ in range(2):
+        client = Client()
+        assert client.get(start(client, fake_eid)).status_code == 302
+    assert fake_eid.jwks_fetches == 1  # kept between sign-ins
+    rotated = RSAKey.generate_key(2048, parameters={"kid": "eid-2"}, private=True)
+    fake_eid.signing_key = rotated
+    fake_eid.published = [rotated, SIGNING_KEY]
+    client = Client()
+    assert client.get(start(client, fake_eid)).status_code == 302  # an unknown key: read again, once
+    assert fake_eid.jwks_fetches == 2
+
+
+def test_forged_tokens_do_not_make_every_sign_in_a_key_set_fetch(client: Client, fake_eid: FakeEid) -> None:
+    fake_eid.mode = "bad_signature"
+    _refused(client, client.get(start(client, fake_eid)), "bad_signature")
+    fetched = fake_eid.jwks_fetches
+    for _ in range(3):
+        other = Client()
+        assert other.get(start(other, fake_eid)).status_code == 400
+    assert fake_eid.jwks_fetches == fetched  # at most one forced read a minute

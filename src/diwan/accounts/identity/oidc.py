@@ -44,6 +44,11 @@ PENDING_SECONDS = 600
 HTTP_TIMEOUT = 10
 ALLOWED_ALGORITHMS = ("RS256", "PS256", "ES256", "ES384", "EdDSA")
 DISCOVERY_CACHE_SECONDS = 3600
+# The provider's key set is kept as long as the discovery document; a token it cannot verify makes it
+# read again (the provider may have rotated its keys), at most once a minute, so forged tokens cannot
+# make every sign-in a fetch.
+JWKS_CACHE_SECONDS = 3600
+JWKS_REFRESH_SECONDS = 60
 CLOCK_LEEWAY = 60
 
 
@@ -56,6 +61,19 @@ def _refused(code: str) -> IdentityRefused:
 def _local(url: str) -> bool:
     host = urllib.parse.urlsplit(url).hostname or ""
     return host in {"127.0.0.1", "localhost", "::1"}
+
+
+def _key_set(jwks_uri: str, *, fresh: bool = False) -> KeySet:
+    """The provider's signing keys, kept in the shared cache for JWKS_CACHE_SECONDS (read again when
+    `fresh`). Only a key set that parses is kept."""
+    key = f"diwan:oidc:jwks:{jwks_uri}"
+    found = None if fresh else cache.get(key)
+    if found is None:
+        found = _http_json(jwks_uri)
+        keys = KeySet.import_key_set(found)
+        cache.set(key, found, JWKS_CACHE_SECONDS)
+        return keys
+    return KeySet.import_key_set(found)
 
 
 def _check_url(url: str) -> str:
@@ -174,9 +192,15 @@ class OidcProvider:
 
     def _verified_claims(self, id_token: str, metadata: Mapping[str, Any], *, nonce: str) -> dict[str, Any]:
         config = self.config
+        jwks_uri = str(metadata["jwks_uri"])
+        algorithms = list(ALLOWED_ALGORITHMS)
         try:
-            keys = KeySet.import_key_set(_http_json(metadata["jwks_uri"]))
-            token = jwt.decode(id_token, keys, algorithms=list(ALLOWED_ALGORITHMS))
+            try:
+                token = jwt.decode(id_token, _key_set(jwks_uri), algorithms=algorithms)
+            except (JoseError, ValueError, TypeError, KeyError):
+                if not cache.add(f"diwan:oidc:jwks-refreshed:{jwks_uri}", 1, JWKS_REFRESH_SECONDS):
+                    raise
+                token = jwt.decode(id_token, _key_set(jwks_uri, fresh=True), algorithms=algorithms)
         except IdentityRefused:
             raise
         except (JoseError, ValueError, TypeError, KeyError) as exc:

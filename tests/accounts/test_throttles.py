@@ -14,7 +14,7 @@ from django.test import Client
 from diwan.accounts import throttles
 from diwan.accounts.actions import staff as staff_actions
 from diwan.accounts.actions.citizens import citizen_code_request
-from diwan.accounts.models import OneTimeCode
+from diwan.accounts.models import OneTimeCode, Throttle
 from diwan.core.errors import RateLimited
 from tests.accounts.citizen_support import request_code
 from tests.accounts.staff_support import PASSWORD, FakeClock, make_staff
@@ -44,6 +44,15 @@ def test_release_gives_back_one_attempt_and_never_goes_below_zero(clock: FakeClo
     assert throttles.hit("k", 60) == 1
     throttles.release("never-hit")
     assert throttles.count("never-hit") == 0
+
+
+def test_keys_whose_window_is_over_are_swept(clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    throttles.hit("once", 60)
+    throttles.hit("longer", 3600)
+    clock.advance(seconds=61)
+    monkeypatch.setattr(throttles, "SWEEP_ONE_IN", 1)  # every hit sweeps
+    throttles.hit("another", 60)
+    assert sorted(Throttle.objects.values_list("key", flat=True)) == ["another", "longer"]
 
 
 def test_the_code_limit_per_connection_lasts_the_whole_hour(clock: FakeClock) -> None:

@@ -229,8 +229,8 @@ def _refuse_if_ip_throttled(ip: str | None) -> None:
 
 def _count_ip_failure(ip: str | None) -> None:
     # Atomic, in a window that does not move (diwan.accounts.throttles). Checked before the password and
-    # counted after it, as the account's failures are: requests sent together can all be checked (the
-    # closing note of session 6 says what counting first cost).
+    # counted after it, as the account's failures are: requests sent together can all be checked
+    # (docs/staff-sign-in.md, "Known limit", says what counting first cost).
     throttles.hit(_ip_key(ip), IP_WINDOW_SECONDS)
 
 

@@ -33,19 +33,6 @@ def test_hit_counts_in_a_window_that_does_not_move(clock: FakeClock) -> None:
     assert throttles.hit("other", 600) == 1
 
 
-def test_release_gives_back_one_attempt_and_never_goes_below_zero(clock: FakeClock) -> None:
-    throttles.hit("k", 60)
-    throttles.hit("k", 60)
-    throttles.release("k")
-    assert throttles.count("k") == 1
-    throttles.release("k")
-    throttles.release("k")
-    assert throttles.count("k") == 0
-    assert throttles.hit("k", 60) == 1
-    throttles.release("never-hit")
-    assert throttles.count("never-hit") == 0
-
-
 def test_keys_whose_window_is_over_are_swept(clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     throttles.hit("once", 60)
     throttles.hit("longer", 3600)

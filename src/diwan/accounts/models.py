@@ -172,7 +172,7 @@ def _session_auth_hash(password: str, secret: str) -> str:
 class Throttle(models.Model):
     """One fixed-window counter of sign-in throttling (diwan.accounts.throttles): a key (a hashed phone or
     address and what is counted), the count in the current window and when that window ends (Unix
-    seconds). Written only by throttles.hit/release, each one atomic statement."""
+    seconds). Written only by throttles.hit, one atomic statement each."""
 
     key = models.CharField(max_length=100, primary_key=True)
     count = models.PositiveIntegerField()

@@ -3,10 +3,10 @@
 `hit(key, window)` counts one attempt and returns the count in the key's current window, in one atomic
 statement (an INSERT ... ON CONFLICT DO UPDATE ... RETURNING, on PostgreSQL and on SQLite): callers count
 first and decide on the returned number, so requests that arrive together each see their own count and
-no more than the limit get through. `release(key)` gives back an attempt that turned out not to count
-(a right password). Why not Django's cache: its `incr` is a get and a set on every backend but Redis and
-memcached, so two requests could read the same count, and the set gave the key the cache's default
-timeout, which shortened the window after the second attempt.
+no more than the limit get through; `count(key)` reads without counting. Why not Django's cache: its
+`incr` is a get and a set on every backend but Redis and memcached, so two requests could read the same
+count, and the set gave the key the cache's default timeout, which shortened the window after the
+second attempt.
 """
 
 from __future__ import annotations
@@ -46,17 +46,6 @@ def hit(key: str, window: int) -> int:
         if secrets.randbelow(SWEEP_ONE_IN) == 0:
             cursor.execute(f"DELETE FROM {table} WHERE window_ends <= %s", [now])  # noqa: S608
     return int(row[0])
-
-
-def release(key: str) -> None:
-    """Give back one attempt counted by hit() in the key's current window."""
-    now = int(clock.now().timestamp())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {_table()} SET count = count - 1 "  # noqa: S608 (model's table)
-            "WHERE key = %s AND count > 0 AND window_ends > %s",
-            [key, now],
-        )
 
 
 def count(key: str) -> int:
